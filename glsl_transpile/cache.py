@@ -1,0 +1,63 @@
+"""On-disk SPIR-V cache keyed by the kernel text and the compiler version.
+
+Entries live in ``<dir>/<aa>/<sha256>.spv``; writes go to a temporary file in the same folder and
+are renamed into place, so concurrent workers and killed jobs never leave a truncated entry.
+The default folder is ``$GLSL_TRANSPILE_CACHE`` or ``~/.cache/glsl_transpile``.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+
+from .compiler import compiler_version
+
+
+def default_cache_dir() -> Path:
+    env = os.environ.get("GLSL_TRANSPILE_CACHE")
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "glsl_transpile"
+
+
+class SpirvCache:
+    """Content-addressed store of compiled kernels."""
+
+    def __init__(self, directory: str | os.PathLike | None = None):
+        self.directory = Path(directory) if directory else default_cache_dir()
+        self._version = compiler_version()
+
+    def key(self, glsl: str) -> str:
+        h = hashlib.sha256()
+        h.update(self._version.encode())
+        h.update(b"\0")
+        h.update(glsl.encode("utf-8"))
+        return h.hexdigest()
+
+    def _path(self, key: str) -> Path:
+        return self.directory / key[:2] / f"{key}.spv"
+
+    def get(self, glsl: str) -> bytes | None:
+        """The cached SPIR-V for ``glsl`` or None. A damaged entry counts as a miss."""
+        path = self._path(self.key(glsl))
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return None
+        if len(data) < 20 or len(data) % 4 or data[:4] != b"\x03\x02\x23\x07":
+            return None  # not a SPIR-V module (magic 0x07230203, little-endian)
+        return data
+
+    def put(self, glsl: str, spirv: bytes) -> None:
+        path = self._path(self.key(glsl))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".spv")
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(spirv)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise

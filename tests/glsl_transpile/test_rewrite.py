@@ -1,0 +1,91 @@
+from glsl_transpile import from_code, to_compute
+from glsl_transpile.rewrite import rewrite_user_code
+
+
+def _rw(code, webgl1=False):
+    return rewrite_user_code(code, shader="t", webgl1=webgl1)
+
+
+def test_rewrite_preserves_line_count_and_positions():
+    code = "float a;\nvoid main(){\n  float i, g = 1.;\n  if (g > 0.) discard;\n  int n;\n}\n"
+    out = _rw(code).code
+    assert out.count("\n") == code.count("\n")
+    assert "discard" not in out.split("\n")[3] and "_kDiscarded=true" in out.split("\n")[3]
+
+
+def test_locals_without_initialiser_become_zero():
+    out = _rw("void main(){float i,g=.5,e;int n;vec3 p;mat2 m;bool b;}").code
+    for piece in ("i=0.0", "e=0.0", "n=0", "p=vec3(0.0)", "m=mat2(0.0)", "b=false"):
+        assert piece in out
+    assert "g=.5" in out
+
+
+def test_for_loop_init_without_value_becomes_zero():
+    assert "for(int i=0;" in _rw("void main(){for(int i;i<3;i++){}}").code
+
+
+def test_arrays_and_structs_are_zero_filled():
+    out = _rw("struct S{float a;vec2 b[2];};void main(){float v[4];S s;}").code
+    assert "_kZero_S()" in out and "v[_kI]=0.0" in out and "s=_kZero_S()" in out
+
+
+def test_struct_fields_and_const_are_left_alone():
+    out = _rw("struct S{float a;};const float k=1.;void main(){}").code
+    assert "struct S{float a;}" in out and "a=0.0" not in out.split("}")[0]
+
+
+def test_discard_in_void_function_returns_and_swallows_semicolon():
+    out = _rw("void main(){if(true)discard;else{}}").code
+    assert "{_kDiscarded=true;return;}else" in out.replace(" ", "")
+
+
+def test_discard_in_value_function_marks_without_return():
+    out = _rw("float f(){if(true)discard;return 1.;}void main(){}").code
+    assert "{_kDiscarded=true;}" in out and "return;" not in out
+
+
+def test_fragment_builtins_and_samplers_are_renamed():
+    out = _rw("uniform sampler2D b;void main(){gl_FragColor=texture2D(b,gl_FragCoord.xy)"
+              "+dFdx(gl_FragCoord.x)+fwidth(1.);}").code
+    assert "gl_" not in out
+    for piece in ("_KChannel b", "_kt_texture2D(", "_kDFdx(", "_kFwidth(", "_kFragColor"):
+        assert piece in out
+
+
+def test_uniforms_and_outputs_are_recorded_and_stripped():
+    user = _rw("uniform vec2 resolution;uniform float time, speed;\n"
+               "layout(location = 0) out vec4 outColor0;layout (location=1) out vec4 outColor1;"
+               "void main(){}")
+    assert ("vec2", "resolution") in user.uniforms and ("float", "speed") in user.uniforms
+    assert sorted(user.outputs) == [("outColor0", 0), ("outColor1", 1)]
+    assert "uniform" not in user.code and "layout" not in user.code
+
+
+def test_desktop_keywords_used_as_names_are_renamed():
+    out = _rw("float sample(float x){return x;}void main(){float buffer=sample(1.);}").code
+    assert "_ku_sample(" in out and "_ku_buffer" in out
+
+
+def test_webgl1_program_may_define_functions_that_are_builtin_in_desktop_glsl():
+    out = _rw("float round(float x){return floor(x+.5);}void main(){float y=round(1.2);}",
+              webgl1=True).code
+    assert out.count("_ku_round") == 2
+
+
+def test_twigl_main_is_renamed_and_shadertoy_main_is_refused():
+    user = _rw("void main(){gl_FragColor=vec4(1);}")
+    assert user.has_main and "_kUserMain" in user.code
+    import pytest
+    from glsl_transpile import UnsupportedShaderError
+    src = from_code("void mainImage(out vec4 c,in vec2 f){c=vec4(1);}\nvoid main(){}", "dup",
+                    kind="shadertoy")
+    with pytest.raises(UnsupportedShaderError, match="main"):
+        to_compute(src)
+
+
+def test_kernel_puts_user_code_under_line_directive_one():
+    src = from_code("void mainImage(out vec4 c,in vec2 f){c=vec4(1);}", "k")
+    glsl = to_compute(src).glsl
+    assert "#line 1 1\nvoid mainImage" in glsl
+    wrapped = to_compute(from_code("o=vec4(1);", "w", mode="geekest_300es")).glsl
+    assert "#line 1 1\nvoid _kUserMain(){o=vec4(1);" in wrapped

@@ -1,0 +1,142 @@
+import json
+
+import pytest
+
+from glsl_transpile import (ShaderSourceError, UnsupportedShaderError, from_code, load_path,
+                            load_sources)
+
+SHADERTOY_CODE = "void mainImage(out vec4 c, in vec2 f) { c = vec4(f / iResolution.xy, 0.5, 1.0); }\n"
+GEEKEST_CODE = "o=vec4(FC.xy/r,sin(t),1);"
+
+
+def test_raw_shadertoy_file_loads_with_its_stem_as_name(tmp_path):
+    for suffix in (".glsl", ".frag", ".fragment"):
+        p = tmp_path / f"prog{suffix}"
+        p.write_text(SHADERTOY_CODE)
+        (src,) = load_path(p)
+        assert (src.name, src.kind, src.mode) == ("prog", "shadertoy", "")
+        assert src.code == SHADERTOY_CODE
+
+
+def _api_json(passes, shader_id="ab12cd"):
+    return {"Shader": {"info": {"id": shader_id, "name": "x"}, "renderpass": passes}}
+
+
+def test_shadertoy_api_json_outer_and_inner_objects_load(tmp_path):
+    image = {"type": "image", "name": "Image", "code": SHADERTOY_CODE,
+             "inputs": [{"channel": 1, "ctype": "cubemap"}, {"channel": 2, "ctype": "volume"}]}
+    outer = tmp_path / "outer.json"
+    outer.write_text(json.dumps(_api_json([image])))
+    inner = tmp_path / "inner.fragment"
+    inner.write_text(json.dumps(_api_json([image], "zz99")["Shader"]))
+    (a,) = load_path(outer)
+    (b,) = load_path(inner)
+    assert a.name == "ab12cd" and b.name == "zz99"
+    assert a.kind == "shadertoy" and a.channels == ("2d", "cube", "3d", "2d")
+
+
+def test_json_with_two_passes_names_the_extra_pass(tmp_path):
+    passes = [{"type": "buffer", "name": "Buffer A", "code": SHADERTOY_CODE},
+              {"type": "image", "name": "Image", "code": SHADERTOY_CODE}]
+    p = tmp_path / "multi.json"
+    p.write_text(json.dumps(_api_json(passes)))
+    with pytest.raises(UnsupportedShaderError, match="Buffer A"):
+        load_path(p)
+
+
+def test_json_with_sound_pass_is_rejected(tmp_path):
+    passes = [{"type": "image", "code": SHADERTOY_CODE}, {"type": "sound", "name": "Sound",
+                                                           "code": "vec2 mainSound(){}"}]
+    p = tmp_path / "snd.json"
+    p.write_text(json.dumps(_api_json(passes)))
+    with pytest.raises(UnsupportedShaderError, match="Sound"):
+        load_path(p)
+
+
+def test_twigl_code_detects_mode_and_explicit_mode_wins():
+    src = from_code(GEEKEST_CODE, "tw")
+    assert (src.kind, src.mode) == ("twigl", "geekest_300es")
+    forced = from_code(GEEKEST_CODE, "tw", mode="geekest_mrt")
+    assert forced.mode == "geekest_mrt"
+
+
+def test_shaders21k_twigl_fragment_uses_its_mode_file(tmp_path):
+    (tmp_path / "fragments").mkdir()
+    (tmp_path / "modes").mkdir()
+    (tmp_path / "fragments" / "abc.fragment").write_text("gl_FragColor=vec4(FC.xy/r,0,1);")
+    (tmp_path / "modes" / "abc.fragment").write_text("geekest\nFalse\nTrue\nFalse\n")
+    (src,) = load_path(tmp_path)
+    assert (src.name, src.mode) == ("abc", "geekest_mrt")
+
+
+def test_shaders21k_layout_mixes_shadertoy_json_and_twigl(tmp_path):
+    st = tmp_path / "shadertoy" / "a"
+    st.mkdir(parents=True)
+    (st / "abcd12.fragment").write_text(json.dumps(_api_json(
+        [{"type": "image", "code": SHADERTOY_CODE}], "abcd12")["Shader"]))
+    tw = tmp_path / "twigl"
+    (tw / "fragments").mkdir(parents=True)
+    (tw / "modes").mkdir()
+    (tw / "fragments" / "h1.fragment").write_text(GEEKEST_CODE)
+    (tw / "modes" / "h1.fragment").write_text("geekest\nTrue\nFalse\nFalse\n")
+    kinds = {s.name: (s.kind, s.mode) for s in load_sources([tmp_path])}
+    assert kinds == {"abcd12": ("shadertoy", ""), "h1": ("twigl", "geekest_300es")}
+
+
+def test_manifest_lists_programs_relative_to_itself(tmp_path):
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "one.glsl").write_text(SHADERTOY_CODE)
+    (tmp_path / "two.glsl").write_text(GEEKEST_CODE)
+    m = tmp_path / "programs.list"
+    m.write_text("# my programs\nsub/one.glsl\ntwo.glsl\n")
+    assert [s.name for s in load_path(m)] == ["one", "two"]
+
+
+def test_manifest_with_missing_entry_names_it(tmp_path):
+    m = tmp_path / "programs.list"
+    m.write_text("nothere.glsl\n")
+    with pytest.raises(ShaderSourceError, match="nothere.glsl"):
+        load_path(m)
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"", "empty"), (b"   \n\n", "empty"), (b"\x00\x01\x02binary\xff", "binary"),
+    (b"void mainImage(out vec4 c, in vec2 f){c=vec4(\xe9);}", "UTF-8"),
+    (b'{"Shader": {"info": {}}}', "renderpass"),
+])
+def test_bad_files_give_clear_errors_naming_the_file(tmp_path, content, message):
+    p = tmp_path / "bad.glsl"
+    p.write_bytes(content)
+    with pytest.raises(ShaderSourceError, match=message) as info:
+        load_path(p)
+    assert "bad.glsl" in str(info.value)
+
+
+def test_include_is_rejected_with_its_line():
+    with pytest.raises(UnsupportedShaderError, match="#include") as info:
+        from_code("// x\n#include \"common.glsl\"\n" + SHADERTOY_CODE, "inc")
+    assert info.value.line == 2
+
+
+def test_load_sources_collects_errors_and_continues(tmp_path):
+    (tmp_path / "good.glsl").write_text(SHADERTOY_CODE)
+    (tmp_path / "empty.glsl").write_text("")
+    errors = []
+    got = load_sources([tmp_path], on_error=lambda p, e: errors.append((p.name, str(e))))
+    assert [s.name for s in got] == ["good"]
+    assert errors and errors[0][0] == "empty.glsl"
+
+
+def test_duplicate_program_names_are_an_error(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    (tmp_path / "a" / "same.glsl").write_text(SHADERTOY_CODE)
+    (tmp_path / "b" / "same.glsl").write_text(SHADERTOY_CODE)
+    with pytest.raises(ShaderSourceError, match="duplicate"):
+        load_sources([tmp_path])
+
+
+def test_records_are_immutable():
+    src = from_code(SHADERTOY_CODE, "x")
+    with pytest.raises(AttributeError):
+        src.code = ""
