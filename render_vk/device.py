@@ -40,6 +40,7 @@ class DeviceInfo:
     quad_ops: bool
     full_subgroups: bool  # VK_EXT_subgroup_size_control's computeFullSubgroups
     uuid: bytes
+    timestamp_period_ns: float  # 0 when the compute queue cannot write timestamps
 
 
 def _text(value) -> str:
@@ -72,7 +73,9 @@ def describe(index: int, physical) -> DeviceInfo:
         quad_ops=bool(subgroup.supportedOperations & vk.VK_SUBGROUP_FEATURE_QUAD_BIT)
         and bool(subgroup.supportedStages & vk.VK_SHADER_STAGE_COMPUTE_BIT),
         full_subgroups=bool(size_ctl.computeFullSubgroups),
-        uuid=bytes(vk.ffi.buffer(ids.deviceUUID, vk.VK_UUID_SIZE)))
+        uuid=bytes(vk.ffi.buffer(ids.deviceUUID, vk.VK_UUID_SIZE)),
+        timestamp_period_ns=float(props.limits.timestampPeriod)
+        if props.limits.timestampComputeAndGraphics else 0.0)
 
 
 def pick_device(infos: list[DeviceInfo], choice: int | str | None) -> DeviceInfo:

@@ -6,6 +6,7 @@ import time
 from contextlib import ExitStack
 from dataclasses import dataclass
 
+import numpy as np
 import vulkan as vk
 
 from .errors import RenderTimeoutError
@@ -56,15 +57,55 @@ class CommandStream:
         with vk_errors("vkCreateFence"):
             self.fence = vk.vkCreateFence(dev, vk.VkFenceCreateInfo(), None)
         self._stack.callback(vk.vkDestroyFence, dev, self.fence, None)
+        self._queries = None
+        self._query_count = 0
+        self._stamped = 0
+        self._stack.callback(self._destroy_queries)
 
-    def submit(self, dispatches: list[Dispatch]) -> None:
-        """Record every dispatch into the command buffer and submit it (does not wait)."""
+    def _destroy_queries(self) -> None:
+        if self._queries is not None:
+            vk.vkDestroyQueryPool(self.device.device, self._queries, None)
+            self._queries = None
+
+    def _ensure_queries(self, count: int) -> None:
+        if count <= self._query_count:
+            return
+        self._destroy_queries()
+        with vk_errors("vkCreateQueryPool", queries=count):
+            self._queries = vk.vkCreateQueryPool(self.device.device, vk.VkQueryPoolCreateInfo(
+                queryType=vk.VK_QUERY_TYPE_TIMESTAMP, queryCount=count), None)
+        self._query_count = count
+
+    def dispatch_seconds(self) -> list[float] | None:
+        """Device time of each dispatch of the last (finished) submission, if timestamped."""
+        if not self._stamped:
+            return None
+        n = self._stamped
+        data = vk.ffi.new("uint64_t[]", n)
+        with vk_errors("vkGetQueryPoolResults", queries=n):
+            vk.vkGetQueryPoolResults(self.device.device, self._queries, 0, n, 8 * n, data, 8,
+                                     vk.VK_QUERY_RESULT_64_BIT | vk.VK_QUERY_RESULT_WAIT_BIT)
+        ticks = np.frombuffer(vk.ffi.buffer(data, 8 * n), dtype=np.uint64).astype(np.float64)
+        period = self.device.info.timestamp_period_ns * 1e-9
+        return list(np.diff(ticks) * period)
+
+    def submit(self, dispatches: list[Dispatch], *, timestamps: bool = False) -> None:
+        """Record every dispatch into the command buffer and submit it (does not wait).
+
+        With ``timestamps`` (and device support) a timestamp follows each dispatch so that
+        ``dispatch_seconds`` can tell how long each program took."""
         cmd = self.cmd
         vk.vkResetCommandBuffer(cmd, 0)
         vk.vkBeginCommandBuffer(cmd, vk.VkCommandBufferBeginInfo(
             flags=vk.VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT))
+        stamp = timestamps and self.device.info.timestamp_period_ns > 0
+        self._stamped = len(dispatches) + 1 if stamp else 0
+        if stamp:
+            self._ensure_queries(self._stamped)
+            vk.vkCmdResetQueryPool(cmd, self._queries, 0, self._stamped)
+            vk.vkCmdWriteTimestamp(cmd, vk.VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, self._queries, 0)
         bound = None
-        for d in dispatches:
+        for i, d in enumerate(dispatches):
             if d.pipeline is not bound:
                 vk.vkCmdBindPipeline(cmd, vk.VK_PIPELINE_BIND_POINT_COMPUTE, d.pipeline)
                 bound = d.pipeline
@@ -74,6 +115,14 @@ class CommandStream:
             data = vk.ffi.new("char[]", d.push_constants())
             vk.vkCmdPushConstants(cmd, self.layout.pipeline_layout, _STAGE, 0, PUSH_BYTES, data)
             vk.vkCmdDispatch(cmd, *d.groups())
+            if stamp:  # serialise so each interval is one program's own time
+                barrier = vk.VkMemoryBarrier(srcAccessMask=vk.VK_ACCESS_SHADER_WRITE_BIT,
+                                             dstAccessMask=vk.VK_ACCESS_SHADER_WRITE_BIT)
+                vk.vkCmdPipelineBarrier(cmd, vk.VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
+                                        vk.VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, 0, 1, [barrier],
+                                        0, None, 0, None)
+                vk.vkCmdWriteTimestamp(cmd, vk.VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
+                                       self._queries, i + 1)
         vk.vkEndCommandBuffer(cmd)
         submit = vk.VkSubmitInfo(commandBufferCount=1, pCommandBuffers=[cmd])
         with vk_errors("vkQueueSubmit", dispatches=len(dispatches)):

@@ -18,7 +18,7 @@ void main() {
     /*@ENTRY@*/
     vec4 color = /*@OUTPUT@*/;
     if (x < _kPush.width && y < _kPush.height) {
-        uint image = _kPush.image_base + gl_WorkGroupID.z;
+        uint image = _kPush.image_base + frame.out_index;
         uint row = _kPush.height - 1u - y;  // stored top-down
         _kPixels[(image * _kPush.height + row) * _kPush.width + x] =
             _kPackRgba8(_kDiscarded ? vec3(0.0) : color.rgb);

@@ -18,7 +18,7 @@ struct _KFrame {
     float sample_rate;
     int frame;
     float sound;
-    float pad0;
+    uint out_index;  // output image of this sample, relative to _kPush.image_base
     float pad1;
 };
 layout(std430, set = 0, binding = 0) readonly buffer _KFrameBlock { _KFrame _kFrames[]; };
@@ -28,7 +28,7 @@ layout(push_constant) uniform _KPush {
     uint width;
     uint height;
     uint frame_base;  // first record of _kFrames for layer 0
-    uint image_base;  // first output image for layer 0
+    uint image_base;  // output images of this dispatch are image_base + out_index
 } _kPush;
 
 vec4 _kFragCoord;

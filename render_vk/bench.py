@@ -1,0 +1,166 @@
+"""``python -m render_vk.bench [SOURCE...]``: images per second, against the paper's approach.
+
+For each program and in total (random programs per image, as training draws them) it measures
+this renderer (batched compute dispatches, zero-copy hand-off to torch) and, in the same run on
+the same machine, the fragment-shader baseline (an OpenGL draw plus a synchronising read-back per
+image, moderngl over EGL), and prints the ratio. It also splits the batched time into device
+(kernel) time and the rest, and reports compile time per program. ``--json`` writes the figures.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from glsl_transpile import load_builtin_pack, load_sources, to_fragment
+
+from .gl_reference import FrameInputs, GLReference, ReferenceCompileError
+from .renderer import Renderer, RendererConfig, RenderRequest
+from .writer import atomic_write_bytes
+
+
+def parse_args(argv):
+    ap = argparse.ArgumentParser(prog="python -m render_vk.bench", description=__doc__)
+    ap.add_argument("sources", nargs="*", help="programs (default: the built-in pack)")
+    ap.add_argument("--resolution", type=int, default=256)
+    ap.add_argument("--batch-size", type=int, default=64, help="images per submission")
+    ap.add_argument("--batches", type=int, default=3, help="timed batches in total mode")
+    ap.add_argument("--per-program", type=int, default=8,
+                    help="images per program in the per-program table (0 to skip)")
+    ap.add_argument("--device", default=None)
+    ap.add_argument("--no-baseline", action="store_true")
+    ap.add_argument("--json", type=Path, default=None)
+    ap.add_argument("--seed", type=int, default=0)
+    return ap.parse_args(argv)
+
+
+def _time_batched(renderer: Renderer, programs: list[int], times: list[float], res: int,
+                  repeats: int = 1) -> dict:
+    """Wall and device seconds of rendering ``programs`` at ``times`` (best of ``repeats``)."""
+    best = None
+    for _ in range(repeats):
+        req = RenderRequest(programs, times, res, res)
+        start = time.perf_counter()
+        images = renderer.render(req)
+        wall = time.perf_counter() - start
+        t0 = time.perf_counter()
+        _ = images[:, :, :1, :1].sum()  # touch the tensor: the hand-off is a view, no copy
+        handoff = time.perf_counter() - t0
+        stream = renderer._slots[(renderer._next_slot - 1) % len(renderer._slots)].stream
+        device = sum(stream.dispatch_seconds() or [0.0])
+        if best is None or wall < best["wall_s"]:
+            best = {"wall_s": wall, "device_s": device, "handoff_s": handoff}
+    return best
+
+
+def _time_baseline(gl: GLReference, renderer: Renderer, programs: list[int],
+                   times: list[float], res: int) -> float | None:
+    """Seconds for the GL draw + read-back path on the same images (compile excluded)."""
+    by_prog: dict[int, list[float]] = {}
+    for p, t in zip(programs, times):
+        by_prog.setdefault(p, []).append(t)
+    total = 0.0
+    for p, ts in by_prog.items():
+        frag = to_fragment(renderer.programs[p].source)
+        try:
+            gl.render(frag, [FrameInputs(ts[0])], res, res)  # compile + warm up
+        except ReferenceCompileError:
+            return None
+        start = time.perf_counter()
+        gl.render(frag, [FrameInputs(t, i) for i, t in enumerate(ts)], res, res)
+        total += time.perf_counter() - start
+    return total
+
+
+def _per_program(renderer, gl, args) -> list[dict]:
+    rows = []
+    n = args.per_program
+    for p in renderer.ok_indices():
+        state = renderer.programs[p]
+        times = [0.25 + 0.5 * i for i in range(n)]
+        _time_batched(renderer, [p] * n, times, args.resolution)  # warm up
+        b = _time_batched(renderer, [p] * n, times, args.resolution, repeats=2)
+        base = None if gl is None else _time_baseline(gl, renderer, [p] * n, times,
+                                                      args.resolution)
+        rows.append({"program": state.name, "compile_s": round(state.compile_seconds, 4),
+                     "images_per_s": n / b["wall_s"], "device_share": b["device_s"] / b["wall_s"],
+                     "baseline_images_per_s": None if base is None else n / base,
+                     "ratio": None if base is None else base / b["wall_s"]})
+    return rows
+
+
+def _total(renderer, gl, args) -> dict:
+    ok = renderer.ok_indices()
+    rng = np.random.default_rng(args.seed)
+    wall = device = handoff = base = 0.0
+    images = 0
+    warm = list(rng.choice(ok, size=args.batch_size))
+    _time_batched(renderer, warm, [1.0] * len(warm), args.resolution)
+    for _ in range(args.batches):
+        progs = [int(p) for p in rng.choice(ok, size=args.batch_size)]
+        times = list(rng.uniform(0.1, 10.0, size=args.batch_size))
+        b = _time_batched(renderer, progs, times, args.resolution)
+        wall, device, handoff = wall + b["wall_s"], device + b["device_s"], handoff + b["handoff_s"]
+        images += len(progs)
+        if gl is not None:
+            s = _time_baseline(gl, renderer, progs, times, args.resolution)
+            base = None if s is None or base is None else base + s
+    ips = images / wall
+    bips = None if gl is None or not base else images / base
+    return {"images_per_s": ips, "baseline_images_per_s": bips,
+            "ratio": None if bips is None else ips / bips, "images": images,
+            "device_share": device / wall, "handoff_s_per_batch": handoff / args.batches,
+            "batch_size": args.batch_size}
+
+
+def _print_table(rows, total, device, baseline_device, res) -> None:
+    print(f"device: {device}   baseline: {baseline_device}   resolution: {res}x{res}")
+    if rows:
+        print(f"{'program':28s} {'compile s':>9s} {'img/s':>9s} {'kernel%':>8s} "
+              f"{'GL img/s':>9s} {'ratio':>7s}")
+        for r in rows:
+            gl = "-" if r["baseline_images_per_s"] is None else f"{r['baseline_images_per_s']:9.1f}"
+            ratio = "-" if r["ratio"] is None else f"{r['ratio']:7.2f}"
+            print(f"{r['program'][:28]:28s} {r['compile_s']:9.3f} {r['images_per_s']:9.1f} "
+                  f"{100 * r['device_share']:7.1f}% {gl:>9s} {ratio:>7s}")
+    gl = "-" if total["baseline_images_per_s"] is None else f"{total['baseline_images_per_s']:.1f}"
+    ratio = "-" if total["ratio"] is None else f"{total['ratio']:.2f}x"
+    print(f"TOTAL (random programs, batch {total['batch_size']}): "
+          f"{total['images_per_s']:.1f} img/s, kernel time {100 * total['device_share']:.1f}% of "
+          f"wall, hand-off {1e6 * total['handoff_s_per_batch']:.0f} us/batch; "
+          f"GL draw+read-back {gl} img/s; ratio {ratio}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    sources = load_sources(args.sources) if args.sources else load_builtin_pack()
+    with Renderer(RendererConfig(device=args.device)) as renderer:
+        renderer.load(sources)
+        if not renderer.ok_indices():
+            print("error: no program compiled", file=sys.stderr)
+            return 1
+        gl = None if args.no_baseline else GLReference()
+        try:
+            rows = _per_program(renderer, gl, args) if args.per_program else []
+            total = _total(renderer, gl, args)
+            baseline_device = None if gl is None else gl.device_name
+        finally:
+            if gl is not None:
+                gl.close()
+        _print_table(rows, total, renderer.device_name, baseline_device, args.resolution)
+        result = {"device": renderer.device_name, "baseline_device": baseline_device,
+                  "resolution": args.resolution, "total": total, "programs": rows,
+                  "median_compile_s": statistics.median(
+                      p.compile_seconds for p in renderer.programs)}
+    if args.json:
+        atomic_write_bytes(args.json, json.dumps(result, indent=1).encode())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

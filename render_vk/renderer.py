@@ -1,0 +1,314 @@
+"""``Renderer``: many programs, many time samples, one submission, results as torch tensors.
+
+A request lists (program, time) pairs. The renderer groups them by program: one dispatch per
+program covers all of its samples (one grid layer each), and one queue submission covers every
+program of the request. Each sample's record says which output image it writes, so the result
+keeps the request's order without a copy. Buffers live in a ring of slots, allocated once and
+grown only when a larger request arrives.
+
+Lifetime (CPU path): ``render`` returns a ``(N, 3, H, W) uint8`` view of the slot's mapped
+memory (strides of an RGBA buffer, alpha skipped). It stays valid until that slot is used again,
+i.e. for the next ``ring_size - 1`` calls, or until ``close()``; ``.clone()`` it to keep it.
+
+Watchdog: with ``watchdog=True`` each dispatch is timed on the device; a program whose time per
+image exceeds ``slow_factor`` times the median of its peers (and ``slow_min_s``) is marked
+``timeout`` and excluded. A submission that does not finish within ``batch_timeout_s`` is
+recovered (device rebuilt if lost), the culprit found by rendering programs alone, marked
+``timeout`` and a ``RenderTimeoutError`` raised; the renderer carries on with the others.
+"""
+from __future__ import annotations
+
+import logging
+import statistics
+import time
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from typing import Callable, Sequence
+
+import numpy as np
+import torch
+
+from glsl_transpile import ShaderSource, SpirvCache, compile_programs
+
+from .device import VulkanDevice
+from .dispatch import CommandStream, Dispatch
+from .errors import RenderError, RenderTimeoutError, VulkanError
+from .frames import pack_frames
+from .interop_cpu import rgba_to_tensor
+from .memory import HostBuffer
+from .pipeline import DescriptorSets, KernelLayout, create_pipeline
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class RendererConfig:
+    """Every knob of the renderer."""
+
+    device: int | str | None = None   # index or name substring; None: best GPU, else lavapipe
+    ring_size: int = 2
+    batch_timeout_s: float = 60.0
+    watchdog: bool = True
+    slow_factor: float = 100.0
+    slow_min_s: float = 0.25          # per image
+    fps: float = 4.0                  # iTimeDelta = 1/fps, iFrameRate = fps
+    compile_jobs: int | None = None
+    cache_dir: str | None = None      # SPIR-V cache; None: default folder
+    use_cache: bool = True
+
+
+@dataclass(frozen=True)
+class RenderRequest:
+    """``programs[i]`` (index into the loaded programs) rendered at ``times_s[i]``."""
+
+    programs: Sequence[int]
+    times_s: Sequence[float]
+    width: int
+    height: int
+    frames: Sequence[int] | None = None   # iFrame per sample (default: 0..N-1)
+
+    def __post_init__(self):
+        if len(self.programs) != len(self.times_s):
+            raise ValueError("programs and times_s must have the same length")
+        if self.width < 1 or self.height < 1:
+            raise ValueError(f"bad resolution {self.width}x{self.height}")
+
+
+@dataclass
+class ProgramState:
+    """A loaded program: ``status`` is ok, compile_error, timeout or crash."""
+
+    source: ShaderSource
+    status: str
+    log: str = ""
+    compile_seconds: float = 0.0
+    spirv: bytes | None = None
+    pipeline: object = None
+    seconds_per_image: list[float] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return self.source.name
+
+
+class _Slot:
+    """Buffers, descriptor set and command stream for one in-flight batch."""
+
+    def __init__(self, device, layout, images: int, pixels: int):
+        self._stack = ExitStack()
+        try:
+            self.frames = HostBuffer(device, max(80 * images, 80), cached=False)
+            self._stack.callback(self.frames.close)
+            self.pixels = HostBuffer(device, max(4 * pixels, 4))
+            self._stack.callback(self.pixels.close)
+            self.sets = DescriptorSets(device, layout, 1)
+            self._stack.callback(self.sets.close)
+            self.sets.bind(0, self.frames.buffer, self.pixels.buffer)
+            self.stream = CommandStream(device, layout)
+            self._stack.callback(self.stream.close)
+        except BaseException:
+            self._stack.close()
+            raise
+        self.images, self.pixel_capacity = images, pixels
+
+    def fits(self, images: int, pixels: int) -> bool:
+        return images <= self.images and pixels <= self.pixel_capacity
+
+    def close(self) -> None:
+        self._stack.close()
+
+
+class Renderer:
+    """Batched Vulkan compute rendering of shader programs (see module doc)."""
+
+    def __init__(self, config: RendererConfig = RendererConfig()):
+        self.config = config
+        self.programs: list[ProgramState] = []
+        self._slots: list[_Slot | None] = [None] * max(1, config.ring_size)
+        self._next_slot = 0
+        self._open_device()
+
+    # -- lifecycle -----------------------------------------------------------------------------
+    def _open_device(self) -> None:
+        self._stack = ExitStack()
+        try:
+            self.device = VulkanDevice(self.config.device)
+            self._stack.callback(self.device.close)
+            self.layout = KernelLayout(self.device)
+            self._stack.callback(self.layout.close)
+            self._stack.callback(self._close_slots)
+        except BaseException:
+            self._stack.close()
+            raise
+
+    def _close_slots(self) -> None:
+        for i, slot in enumerate(self._slots):
+            if slot is not None:
+                slot.close()
+                self._slots[i] = None
+
+    def __enter__(self) -> "Renderer":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Destroy pipelines, buffers and the device, in reverse creation order."""
+        try:
+            self.device.wait_idle()
+        except VulkanError:
+            log.warning("device lost at close; destroying anyway")
+        self._stack.close()
+
+    @property
+    def device_name(self) -> str:
+        return self.device.info.name
+
+    # -- programs ------------------------------------------------------------------------------
+    def load(self, sources: Sequence[ShaderSource],
+             progress: Callable[[ProgramState], None] | None = None) -> list[ProgramState]:
+        """Compile (cached, in parallel) and create a pipeline per program; failures are
+        recorded per program (``status``/``log``), never raised. Returns the new states."""
+        cfg = self.config
+        cache = SpirvCache(cfg.cache_dir) if cfg.use_cache else None
+        start = len(self.programs)
+        for res in compile_programs(sources, cache=cache, jobs=cfg.compile_jobs):
+            state = ProgramState(res.source, "ok" if res.ok else "compile_error",
+                                 log=getattr(res.error, "log", "") or str(res.error or ""),
+                                 compile_seconds=res.seconds, spirv=res.spirv)
+            if res.ok:
+                self._make_pipeline(state)
+            self.programs.append(state)
+            if progress:
+                progress(state)
+        return self.programs[start:]
+
+    def _make_pipeline(self, state: ProgramState) -> None:
+        try:
+            pipeline, destroy = create_pipeline(self.device, self.layout, state.spirv, state.name)
+        except VulkanError as err:
+            state.status, state.log = "crash", str(err)
+            return
+        state.pipeline = pipeline
+        self._stack.callback(destroy)
+
+    def ok_indices(self) -> list[int]:
+        """Indices of programs that can be rendered."""
+        return [i for i, p in enumerate(self.programs) if p.status == "ok"]
+
+    # -- rendering -----------------------------------------------------------------------------
+    def render(self, request: RenderRequest) -> torch.Tensor:
+        """Render a request; returns ``(N, 3, H, W) uint8`` (see the lifetime note above).
+
+        Raises:
+            RenderError: a requested program is not ``ok``.
+            RenderTimeoutError: the batch hung; culprits are now marked ``timeout``.
+        """
+        n = len(request.programs)
+        for idx in set(request.programs):
+            if not 0 <= idx < len(self.programs) or self.programs[idx].status != "ok":
+                name = self.programs[idx].name if 0 <= idx < len(self.programs) else idx
+                raise RenderError(f"program {name} cannot be rendered "
+                                  f"({self.programs[idx].status if 0 <= idx < len(self.programs) else 'unknown'})")
+        slot = self._slot(n, n * request.width * request.height)
+        dispatches, groups = self._prepare(slot, request)
+        self._run(slot, dispatches, groups)
+        return rgba_to_tensor(slot.pixels.array, n, request.height, request.width)
+
+    def _slot(self, images: int, pixels: int) -> _Slot:
+        i = self._next_slot
+        self._next_slot = (i + 1) % len(self._slots)
+        slot = self._slots[i]
+        if slot is None or not slot.fits(images, pixels):
+            if slot is not None:
+                slot.close()
+            grow = 1 if slot is None else 2  # amortise growth
+            self._slots[i] = slot = _Slot(self.device, self.layout, images * grow, pixels * grow)
+        return slot
+
+    def _prepare(self, slot: _Slot, req: RenderRequest):
+        """Fill the slot's records grouped by program; one dispatch per program."""
+        programs = np.asarray(req.programs, dtype=np.int64)
+        order = np.argsort(programs, kind="stable")
+        frames = np.arange(len(programs)) if req.frames is None else np.asarray(req.frames)
+        times = np.asarray(req.times_s, dtype=np.float32)
+        records = pack_frames(times[order], frames[order], out_index=order, fps=self.config.fps)
+        slot.frames.array[:records.nbytes] = records.view(np.uint8)
+        dispatches, groups = [], []
+        uniq, starts, counts = np.unique(programs[order], return_index=True, return_counts=True)
+        for prog, first, count in zip(uniq, starts, counts):
+            state = self.programs[int(prog)]
+            dispatches.append(Dispatch(state.pipeline, slot.sets.sets[0], req.width, req.height,
+                                       int(first), 0, int(count)))
+            groups.append((int(prog), int(count)))
+        return dispatches, groups
+
+    def _run(self, slot: _Slot, dispatches: list[Dispatch], groups) -> None:
+        slot.stream.submit(dispatches, timestamps=self.config.watchdog)
+        try:
+            slot.stream.wait(self.config.batch_timeout_s, "batch")
+        except RenderTimeoutError:
+            culprits = self._recover(dispatches, groups)
+            raise RenderTimeoutError(", ".join(culprits) or "batch",
+                                     self.config.batch_timeout_s) from None
+        if self.config.watchdog:
+            self._check_slow(slot.stream.dispatch_seconds(), groups)
+
+    def _check_slow(self, seconds: list[float] | None, groups) -> None:
+        if not seconds:
+            return
+        per_image = [s / max(count, 1) for s, (_, count) in zip(seconds, groups)]
+        for (prog, _), t in zip(groups, per_image):
+            self.programs[prog].seconds_per_image.append(t)
+        if len(per_image) < 3:
+            return
+        median = statistics.median(per_image)
+        for (prog, _), t in zip(groups, per_image):
+            if t > self.config.slow_min_s and t > self.config.slow_factor * max(median, 1e-9):
+                state = self.programs[prog]
+                state.status = "timeout"
+                state.log = (f"{t:.3f} s per image, {t / max(median, 1e-9):.0f}x the median of "
+                             f"its batch ({median * 1e3:.2f} ms): stopped by the watchdog")
+                log.warning("%s: %s", state.name, state.log)
+
+    def _recover(self, dispatches, groups) -> list[str]:
+        """After a hung batch: wait or rebuild the device, then find the program(s) to blame."""
+        log.warning("batch of %d programs exceeded %.1f s; recovering", len(groups),
+                    self.config.batch_timeout_s)
+        self._rebuild_device()
+        if len(groups) == 1:
+            culprits = [groups[0][0]]
+        else:
+            culprits = [prog for prog, _ in groups if not self._renders_alone(prog)]
+        for prog in culprits:
+            self.programs[prog].status = "timeout"
+            self.programs[prog].log = (f"did not finish within {self.config.batch_timeout_s} s")
+        return [self.programs[p].name for p in culprits]
+
+    def _renders_alone(self, prog: int) -> bool:
+        """True if one 8x8 image of ``prog`` finishes within the batch timeout."""
+        req = RenderRequest([prog], [1.0], 8, 8)
+        slot = self._slot(1, 64)
+        dispatches, _ = self._prepare(slot, req)
+        slot.stream.submit(dispatches)
+        try:
+            slot.stream.wait(self.config.batch_timeout_s, self.programs[prog].name)
+            return True
+        except RenderTimeoutError:
+            self._rebuild_device()
+            return False
+
+    def _rebuild_device(self) -> None:
+        """Drop every Vulkan object and start again (after a timeout or device loss)."""
+        try:
+            self.device.wait_idle()  # a CPU device finishes eventually; a GPU may be lost
+        except VulkanError:
+            pass
+        self._stack.close()
+        self._slots = [None] * len(self._slots)
+        self._open_device()
+        for state in self.programs:
+            state.pipeline = None
+            if state.status == "ok":
+                self._make_pipeline(state)

@@ -1,0 +1,107 @@
+"""Render-to-disk: layout and report.json as DESIGN.md says, resumable after SIGKILL with the
+same final images, clear errors for unwritable output, bad programs reported not fatal."""
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from glsl_transpile import builtin_pack_dir
+from render_vk.render import main
+from render_vk.writer import OutputError, atomic_write_bytes
+
+PACK = builtin_pack_dir() / "shadertoy"
+
+
+def _programs(tmp_path, n=3, bad=True):
+    src = tmp_path / "programs"
+    src.mkdir()
+    for f in sorted(PACK.glob("*.glsl"))[:n]:
+        (src / f.name).write_text(f.read_text())
+    if bad:
+        (src / "broken.glsl").write_text(
+            "void mainImage(out vec4 c, in vec2 f) {\n  c = vec4(1.0) * undefinedName;\n}\n")
+    return src
+
+
+def _files(out: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*.png"))}
+
+
+def test_layout_and_report(tmp_path):
+    src = _programs(tmp_path)
+    out = tmp_path / "out"
+    assert main([str(src), "--out", str(out), "--resolution", "32", "--samples", "3",
+                 "--quiet"]) == 0
+    names = sorted(p.stem for p in src.glob("*.glsl") if p.stem != "broken")
+    for n in names:
+        assert sorted(f.name for f in (out / n).iterdir()) == [f"{k:06d}.png" for k in range(3)]
+    report = json.loads((out / "report.json").read_text())
+    assert set(report) == set(names) | {"broken"}
+    assert report["broken"]["status"] == "compile_error"
+    assert "undefinedName" in report["broken"]["log"]
+    for n in names:
+        entry = report[n]
+        assert entry["status"] == "ok" and entry["constant"] is False and entry["static"] is False
+        assert set(entry) >= {"status", "log", "seconds", "constant", "static"}
+    assert not list(out.rglob(".tmp-*"))
+
+
+def test_explicit_times_jpeg_and_flat_layout(tmp_path):
+    src = _programs(tmp_path, n=2, bad=False)
+    out = tmp_path / "flat"
+    assert main([str(src), "--out", str(out), "--resolution", "16", "--times", "0.5,1,2",
+                 "--layout", "flat", "--format", "jpg", "--quiet"]) == 0
+    assert sorted(p.name for p in out.glob("*.jpg")) == [f"{k:06d}.jpg" for k in range(6)]
+
+
+def test_mixup_writes_mixed_images(tmp_path):
+    src = _programs(tmp_path, n=4, bad=False)
+    out = tmp_path / "mix"
+    assert main([str(src), "--out", str(out), "--resolution", "16", "--mixup", "3",
+                 "--total", "5", "--quiet"]) == 0
+    assert len(list(out.glob("*.png"))) == 5
+
+
+def test_killed_run_resumes_to_the_same_images(tmp_path):
+    src = _programs(tmp_path, n=3, bad=False)
+    args = [str(src), "--resolution", "48", "--samples", "40", "--batch-size", "4",
+            "--time-sampling", "random", "--seed", "5", "--quiet"]
+    ref = tmp_path / "ref"
+    assert main(args + ["--out", str(ref)]) == 0
+    out = tmp_path / "killed"
+    cmd = [sys.executable, "-m", "render_vk.render"] + args + ["--out", str(out)]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 120
+    while time.time() < deadline and len(list(out.rglob("*.png"))) < 20:
+        time.sleep(0.02)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    partial = len(list(out.rglob("*.png")))
+    assert 0 < partial < 120, partial
+    assert main(args + ["--out", str(out)]) == 0
+    assert _files(out) == _files(ref)
+    assert not list(out.rglob(".tmp-*"))
+
+
+def test_unwritable_output_folder_gives_clear_error(tmp_path, capsys):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    code = main([str(_programs(tmp_path, n=1, bad=False)), "--out", str(blocker / "sub"),
+                 "--resolution", "8", "--quiet"])
+    assert code == 2
+    assert "not writable" in capsys.readouterr().err
+
+
+def test_full_disk_during_write_leaves_no_partial_file(tmp_path, monkeypatch):
+    def no_space(*a, **k):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", no_space)
+    with pytest.raises(OutputError, match="No space left"):
+        atomic_write_bytes(tmp_path / "a.png", b"x" * 100)
+    assert list(tmp_path.iterdir()) == []

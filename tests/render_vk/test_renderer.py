@@ -1,0 +1,145 @@
+"""The batched renderer: matches the fragment reference, is deterministic across batchings,
+mixes on the device, survives a program that never ends, and keeps memory flat."""
+import resource
+
+import numpy as np
+import pytest
+import torch
+
+from glsl_transpile import from_code, load_builtin_pack, to_fragment
+from render_vk import DeviceNotFoundError, Renderer, RendererConfig, RenderRequest
+from render_vk.device import DeviceInfo, pick_device
+from render_vk.gl_reference import FrameInputs
+from render_vk.mixing import cutmix, cutmix_boxes, dirichlet_weights, is_constant, is_static, mixup
+
+from ..conftest import psnr
+
+RES = 32
+TIMES = (0.75, 3.5)
+
+
+@pytest.fixture(scope="module")
+def renderer():
+    with Renderer(RendererConfig(ring_size=2)) as r:
+        r.load(load_builtin_pack())
+        yield r
+
+
+def test_every_builtin_program_loads(renderer):
+    bad = [(p.name, p.log) for p in renderer.programs if p.status != "ok"]
+    assert not bad
+
+
+def test_batched_render_matches_reference_at_batch_one_and_many(renderer, gl_reference):
+    ok = renderer.ok_indices()
+    progs = [p for p in ok for _ in TIMES]
+    times = [t for _ in ok for t in TIMES]
+    frames = [i for _ in ok for i in range(len(TIMES))]
+    many = renderer.render(RenderRequest(progs, times, RES, RES, frames)).clone()
+    for j, p in enumerate(ok):
+        src = renderer.programs[p].source
+        ref = gl_reference.render(to_fragment(src), [FrameInputs(t, i) for i, t in
+                                                     enumerate(TIMES)], RES, RES)
+        for i, t in enumerate(TIMES):
+            one = renderer.render(RenderRequest([p], [t], RES, RES, [i]))
+            got = many[j * len(TIMES) + i].permute(1, 2, 0).numpy()
+            assert torch.equal(one[0], many[j * len(TIMES) + i]), src.name
+            assert psnr(got, ref[i]) >= 40.0, (src.name, t)
+
+
+def test_result_keeps_request_order_whatever_the_batching(renderer):
+    ok = renderer.ok_indices()[:6]
+    rng = np.random.default_rng(0)
+    progs = [int(p) for p in rng.choice(ok, 24)]
+    times = [float(t) for t in rng.uniform(0.1, 10, 24)]
+    whole = renderer.render(RenderRequest(progs, times, RES, RES)).clone()
+    halves = torch.cat([renderer.render(RenderRequest(progs[:12], times[:12], RES, RES,
+                                                      list(range(12)))).clone(),
+                        renderer.render(RenderRequest(progs[12:], times[12:], RES, RES,
+                                                      list(range(12, 24)))).clone()])
+    assert torch.equal(whole, halves)
+    again = renderer.render(RenderRequest(progs, times, RES, RES)).clone()
+    assert torch.equal(whole, again)
+
+
+def test_tensor_is_a_zero_copy_view_of_the_mapped_slot(renderer):
+    img = renderer.render(RenderRequest(renderer.ok_indices()[:2], [1.0, 2.0], RES, RES))
+    assert img.shape == (2, 3, RES, RES) and img.dtype == torch.uint8
+    assert img.stride() == (RES * RES * 4, 1, RES * 4, 4)
+    slot = renderer._slots[(renderer._next_slot - 1) % len(renderer._slots)]
+    assert img.data_ptr() == slot.pixels.array.ctypes.data
+
+
+def test_mixup_weights_sum_to_one_and_mix_is_weighted_sum(renderer):
+    ok = renderer.ok_indices()
+    gen = torch.Generator().manual_seed(3)
+    w = dirichlet_weights(4, 6, gen)
+    assert torch.allclose(w.sum(1), torch.ones(4)) and (w > 0).all()
+    progs = [ok[(g * 6 + i) % len(ok)] for g in range(4) for i in range(6)]
+    singles = renderer.render(RenderRequest(progs, [1.5] * 24, RES, RES)).clone()
+    mixed = mixup(singles, w)
+    expected = (singles.float().view(4, 6, 3, RES, RES) * w.view(4, 6, 1, 1, 1)).sum(1)
+    assert (mixed.float() - expected).abs().max() <= 0.5 + 1e-4
+
+
+def test_cutmix_boxes_follow_their_areas():
+    gen = torch.Generator().manual_seed(0)
+    w = dirichlet_weights(64, 3, gen)
+    boxes = cutmix_boxes(w, 100, 100, gen)
+    areas = (boxes[..., 2] - boxes[..., 0]) * (boxes[..., 3] - boxes[..., 1])
+    assert (areas[:, 1:].float() / 1e4 - w[:, 1:]).abs().max() < 0.03
+    imgs = torch.stack([torch.full((3, 100, 100), v, dtype=torch.uint8) for v in (10, 20, 30)] * 64)
+    out = cutmix(imgs, boxes)
+    y0, x0, y1, x1 = boxes[0, 2].tolist()
+    if y1 > y0 and x1 > x0:
+        assert (out[0, :, y0:y1, x0:x1] == 30).all()
+
+
+def test_constant_and_static_detection():
+    const = torch.full((3, 3, 8, 8), 7, dtype=torch.uint8)
+    assert is_constant(const) and is_static(const)
+    moving = torch.randint(0, 255, (3, 3, 8, 8), dtype=torch.uint8)
+    assert not is_constant(moving) and not is_static(moving)
+
+
+def test_never_ending_program_is_stopped_and_the_others_render(gl_reference):
+    hang = from_code("void mainImage(out vec4 c, in vec2 f) { float x = 0.0;\n"
+                     "  for (int i = 0; i >= 0; i++) { x += sin(x + float(i)); }\n"
+                     "  c = vec4(x); }", "hang")
+    good = [s for s in load_builtin_pack() if s.kind == "shadertoy"][:3]
+    cfg = RendererConfig(slow_factor=20.0, slow_min_s=0.02, batch_timeout_s=120.0)
+    with Renderer(cfg) as r:
+        r.load(good + [hang])
+        idx = list(range(4))
+        r.render(RenderRequest(idx * 2, [1.0] * 8, 64, 64))
+        assert r.programs[3].status == "timeout" and "watchdog" in r.programs[3].log
+        assert r.ok_indices() == [0, 1, 2]
+        img = r.render(RenderRequest([0, 1, 2], [2.0] * 3, RES, RES))
+        for i, src in enumerate(good):
+            ref = gl_reference.render(to_fragment(src), [FrameInputs(2.0, i)], RES, RES)
+            assert psnr(img[i].permute(1, 2, 0).numpy(), ref[0]) >= 40.0
+        with pytest.raises(Exception, match="hang"):
+            r.render(RenderRequest([3], [1.0], RES, RES))
+
+
+def test_memory_stays_flat_over_many_batches(renderer):
+    ok = renderer.ok_indices()
+    req = RenderRequest([ok[i % len(ok)] for i in range(64)], [1.0] * 64, RES, RES)
+    for _ in range(20):
+        renderer.render(req)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    for _ in range(200):
+        renderer.render(req)
+    after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    assert after - before < 20_000, f"max RSS grew by {after - before} KiB"
+
+
+def test_device_choice_lists_devices_when_none_matches():
+    infos = [DeviceInfo(0, "llvmpipe", "CPU", 8, True, True, b"", 1.0),
+             DeviceInfo(1, "NVIDIA H100", "discrete GPU", 32, True, True, b"", 1.0)]
+    assert pick_device(infos, None).index == 1
+    assert pick_device(infos, "llvm").index == 0
+    with pytest.raises(DeviceNotFoundError, match="llvmpipe.*NVIDIA"):
+        pick_device(infos, "radeon")
+    with pytest.raises(DeviceNotFoundError, match="index 5"):
+        pick_device(infos, 5)
