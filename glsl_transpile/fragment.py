@@ -6,9 +6,11 @@ tests and by the benchmark's fragment-draw baseline. Pure: strings in, strings o
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from .kernel import template, twigl_wraps_main
+from .lexer import IDENT, tokenize
 from .sources import SHADERTOY, ShaderSource
 
 _SAMPLER_GLSL = {"2d": "sampler2D", "cube": "samplerCube", "3d": "sampler3D"}
@@ -54,8 +56,19 @@ class FragmentProgram:
     frame_is_int: bool
 
 
-def to_fragment(src: ShaderSource) -> FragmentProgram:
-    """The platform's fragment shader for ``src`` (see module doc)."""
+def desktop_precision(code: str) -> str:
+    """``mediump``/``lowp`` as ``highp``: what browsers on desktop GPUs run (32-bit), whereas
+    Mesa's llvmpipe really computes mediump floats and ints at 16 bits."""
+    return "".join("highp" if t.kind == IDENT and t.text in ("mediump", "lowp") else t.text
+                   for t in tokenize(code))
+
+
+def to_fragment(src: ShaderSource, *, desktop: bool = True) -> FragmentProgram:
+    """The platform's fragment shader for ``src`` (see module doc); with ``desktop``, precision
+    qualifiers mean 32 bits as on the desktop GPUs the programs were written on."""
+    if desktop:
+        src = ShaderSource(src.name, src.kind, src.mode, desktop_precision(src.code), src.origin,
+                           src.channels)
     if src.kind == SHADERTOY:
         samplers = "".join(f"uniform {_SAMPLER_GLSL.get(c, 'sampler2D')} iChannel{i};\n"
                            for i, c in enumerate(src.channels))
@@ -63,6 +76,8 @@ def to_fragment(src: ShaderSource) -> FragmentProgram:
         return FragmentProgram(src.name, text, "iResolution", "iTime", "iFrame", "iMouse", True)
     base, _, variant = src.mode.partition("_")
     text = _twigl_text(src, base, variant)
+    if desktop:  # ES fragment shaders default int to mediump; browsers on desktop use 32 bits
+        text = _after_directives(text, "precision highp int;\n")
     long_names = base == "classic"
     return FragmentProgram(src.name, text, "resolution" if long_names else "r",
                            "time" if long_names else "t", "frame" if long_names else "f",
@@ -91,3 +106,12 @@ def _twigl_text(src: ShaderSource, base: str, variant: str) -> str:
     if twigl_wraps_main(src):
         open_main, close_main = "void main(){\n", "\n}"
     return head + chunk + open_main + src.code + close_main
+
+
+def _after_directives(text: str, insert: str) -> str:
+    """``text`` with ``insert`` after its ``#version`` and ``#extension`` lines (ES requires
+    extension directives before any code)."""
+    end = 0
+    for m in re.finditer(r"^[ \t]*#[ \t]*(version|extension)\b[^\n]*\n", text, re.M):
+        end = m.end()
+    return text[:end] + insert + text[end:]

@@ -93,12 +93,20 @@ def _rename_identifiers(tokens: list[Token], webgl1: bool) -> None:
     for i, t in enumerate(tokens):
         if t.kind != IDENT:
             continue
-        if t.text in names.TEXTURE_FUNCTIONS and t.text not in clashes:
+        if t.text in ("mediump", "lowp"):
+            # browsers on desktop GPUs run these at 32 bits; keep SPIR-V free of RelaxedPrecision
+            t.text = "highp" + " " * (len(t.text) - 5) if t.text == "mediump" else "highp"
+        elif t.text in names.TEXTURE_FUNCTIONS and t.text not in clashes:
             nxt = _next_code(tokens, i)
             if t.pp or (nxt is not None and nxt.text == "("):
                 t.text = "_kt_" + t.text
         elif t.text in renames:
             t.text = renames[t.text]
+    for i, t in enumerate(tokens):  # precision qualifiers cannot apply to our channel struct
+        if t.kind == IDENT and t.text == "highp":
+            nxt = _next_code(tokens, i)
+            if nxt is not None and nxt.text == "_KChannel":
+                t.text = " " * len(t.text)
 
 
 def zero_value(type_name: str, structs: dict) -> str | None:

@@ -203,8 +203,11 @@ def _merge_rank_reports(out: Path, world: int, wait_s: float = 600.0) -> None:
     for p in parts:
         if p.exists():
             for name, entry in json.loads(p.read_text()).items():
-                if name not in merged or entry.get("status") != "ok" or merged[name]["status"] == "ok" \
-                        and entry.get("seconds", 0) > merged[name].get("seconds", 0):
+                # every rank loads every program; the rank that rendered it has its images,
+                # and a failure seen by any rank wins
+                prev = merged.get(name)
+                if prev is None or entry["status"] != "ok" or (
+                        prev["status"] == "ok" and entry["images"] > prev["images"]):
                     merged[name] = entry
     atomic_write_bytes(out / "report.json", json.dumps(merged, indent=1).encode())
 

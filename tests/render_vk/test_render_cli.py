@@ -105,3 +105,17 @@ def test_full_disk_during_write_leaves_no_partial_file(tmp_path, monkeypatch):
     with pytest.raises(OutputError, match="No space left"):
         atomic_write_bytes(tmp_path / "a.png", b"x" * 100)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_torchrun_shards_programs_and_merges_reports(tmp_path):
+    src = _programs(tmp_path, n=3)
+    out = tmp_path / "shard"
+    cmd = [sys.executable, "-m", "torch.distributed.run", "--nproc_per_node", "2", "--standalone",
+           "-m", "render_vk.render", str(src), "--out", str(out), "--resolution", "16",
+           "--samples", "2", "--quiet"]
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                   timeout=300)
+    report = json.loads((out / "report.json").read_text())
+    assert report["broken"]["status"] == "compile_error"
+    assert sum(e["images"] for e in report.values()) == 6
+    assert len(list(out.rglob("*.png"))) == 6

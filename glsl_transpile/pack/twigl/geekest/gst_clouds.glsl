@@ -1,0 +1,2 @@
+// gst_clouds: drifting fbm clouds from 3D simplex noise over a sunset sky gradient (geekest one-liner; ZERO-INIT local n relied on as 0)
+vec2 p=FC.xy/r.y;float n,a=.5;vec3 q=vec3(p*2.5,t*.08);for(float i=0.;i<5.;i++){n+=a*snoise3D(q);q=q*2.03+vec3(t*.12,-t*.03,.7);a*=.5;}float c=smoothstep(-.15,.55,n+.35*(FC.y/r.y-.4));vec3 s=mix(vec3(1.,.5,.3),vec3(.15,.2,.55),FC.y/r.y);gl_FragColor=vec4(mix(s,vec3(1.,.92,.88)*(.75+.25*n),c),1.);

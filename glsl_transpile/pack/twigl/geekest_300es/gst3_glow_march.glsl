@@ -1,0 +1,2 @@
+// gst3_glow_march: neon sphere lattice tunnel flown through with a fixed-step glow march (geekest 300es; for(;i++<64.;) with ZERO-INIT i,g and o+=; ASSIGNMENT INSIDE ?:; rotate2D, hsv, fract)
+vec3 p,q;float i,e,g;for(;i++<64.;){p=normalize(vec3((FC.xy*2.-r)/r.y,1.3))*g;p.xy*=rotate2D(t*.2+p.z*.05);p.z+=t*1.2;q=fract(p)-.5;e=length(q)-.12-.06*sin(t*2.+p.z);e<.002?o+=vec4(hsv(p.z*.08,.5,.02),0.):o+=vec4(hsv(p.z*.08+.3,.7,.008/(1.+e*e*300.)),0.);g+=max(e,.003)*.8;}o.a=1.;

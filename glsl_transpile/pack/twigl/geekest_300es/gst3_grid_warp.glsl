@@ -1,0 +1,2 @@
+// gst3_grid_warp: sine-warped grid of cells that flicker through hues from an integer hash re-seeded every 8 frames (geekest 300es; precision highp int; uint ^ >> hash; frame counter f; hsv, smoothstep)
+precision highp int;vec2 p=(FC.xy*2.-r)/r.y*3.3;p+=.35*sin(p.yx*1.4+vec2(t,-t*.8));ivec2 c=ivec2(floor(p))+64;uint h=uint(c.x*97+c.y*57)^(uint(f)>>3u)*0x9E3779B9u;h^=h>>13u;h*=0x6A09E667u;h^=h>>16u;vec2 q=abs(fract(p)-.5);float l=smoothstep(.5,.44,max(q.x,q.y));o=vec4(hsv(float(h&255u)/255.+t*.05,.6,(.35+.65*float((h>>8u)&3u)/3.)*l*(.8+.2*sin(t*3.+float(h>>28u)))),1.);

@@ -1,0 +1,2 @@
+// gstm_dots: rotating CMY halftone screens whose dot sizes follow a moving radial wave; o1 stores the three coverage masks (geekest mrt; ZERO-INIT vec3 k; rotate2D, fract, smoothstep, float loop)
+vec2 p=(FC.xy*2.-r)/r.y;vec3 k;for(float i=0.;i<3.;i++){vec2 q=p*rotate2D(i*.52+t*.05)*11.;float v=.5+.5*sin(length(p-vec2(sin(t*.4+i),cos(t*.3+i*2.))*.4)*6.-t*1.5+i);k[int(i)]+=smoothstep(.06,0.,length(fract(q)-.5)-.45*sqrt(v));}o0=vec4((1.-k.yzx*.85)*(1.-k.zxy*.85)*vec3(1.,.98,.93)*(1.-k*.1),1.);o1=vec4(k,1.);

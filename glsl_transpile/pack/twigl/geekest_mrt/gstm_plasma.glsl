@@ -1,0 +1,2 @@
+// gstm_plasma: 4D-simplex-noise plasma with contour bands in shifting hues; o1 holds the raw noise value and band mask (geekest mrt; snoise4D, hsv, smoothstep, texture(b1,...))
+vec2 p=FC.xy/r.y*1.8;float n=snoise4D(vec4(p,t*.15,t*.1))*.6+snoise3D(vec3(p*2.3,t*.3))*.4,b=smoothstep(.35,.5,abs(fract(n*4.)-.5)*2.);vec4 B=texture(b1,FC.xy/r);o0=vec4(mix(hsv(n*.6+t*.05,.7,.85)*(.6+.4*b),B.rgb,.2)*B.a,1.);o1=vec4(n*.5+.5,b,0.,1.);

@@ -1,0 +1,2 @@
+// gstm_tunnel: twisting hexagon-sectioned tunnel with rainbow seams, blended with the previous frame; o1 carries depth and angle (geekest mrt; texture(b0,...), atan, hsv, PI, smoothstep)
+vec2 p=(FC.xy*2.-r)/r.y;float a=atan(p.y,p.x),l=length(p),h=l*cos(mod(a+PI/6.,PI/3.)-PI/6.),z=.4/max(h,.02)+t*1.5;float w=smoothstep(.08,0.,abs(fract(z*.5)-.5))+smoothstep(.06,0.,abs(fract(a*3./PI+z*.1)-.5));vec3 c=hsv(z*.05+a/PI*.5,.6,.2+.8*w)*smoothstep(0.,.6,h);vec4 B=texture(b0,FC.xy/r);o0=vec4(mix(c,B.rgb,.15)*B.a,1.);o1=vec4(fract(z*.1),a/PI*.5+.5,h,1.);
