@@ -273,31 +273,38 @@ class Renderer:
                 log.warning("%s: %s", state.name, state.log)
 
     def _recover(self, dispatches, groups) -> list[str]:
-        """After a hung batch: wait or rebuild the device, then find the program(s) to blame."""
+        """After a hung batch: rebuild the device, then render each program's share alone.
+        Programs that time out alone are to blame; if none does (timing noise), the slowest."""
         log.warning("batch of %d programs exceeded %.1f s; recovering", len(groups),
                     self.config.batch_timeout_s)
         self._rebuild_device()
+        d0 = dispatches[0]
         if len(groups) == 1:
             culprits = [groups[0][0]]
         else:
-            culprits = [prog for prog, _ in groups if not self._renders_alone(prog)]
+            timings = {prog: self._time_alone(prog, count, d0.width, d0.height)
+                       for prog, count in groups}
+            culprits = [p for p, t in timings.items() if t is None]
+            if not culprits:
+                culprits = [max(timings, key=timings.get)]
         for prog in culprits:
             self.programs[prog].status = "timeout"
             self.programs[prog].log = (f"did not finish within {self.config.batch_timeout_s} s")
         return [self.programs[p].name for p in culprits]
 
-    def _renders_alone(self, prog: int) -> bool:
-        """True if one 8x8 image of ``prog`` finishes within the batch timeout."""
-        req = RenderRequest([prog], [1.0], 8, 8)
-        slot = self._slot(1, 64)
+    def _time_alone(self, prog: int, count: int, width: int, height: int) -> float | None:
+        """Seconds to render ``count`` images of ``prog`` alone; None if it times out."""
+        req = RenderRequest([prog] * count, [1.0] * count, width, height)
+        slot = self._slot(count, count * width * height)
         dispatches, _ = self._prepare(slot, req)
+        start = time.perf_counter()
         slot.stream.submit(dispatches)
         try:
             slot.stream.wait(self.config.batch_timeout_s, self.programs[prog].name)
-            return True
+            return time.perf_counter() - start
         except RenderTimeoutError:
             self._rebuild_device()
-            return False
+            return None
 
     def _rebuild_device(self) -> None:
         """Drop every Vulkan object and start again (after a timeout or device loss)."""

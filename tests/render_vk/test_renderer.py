@@ -143,3 +143,18 @@ def test_device_choice_lists_devices_when_none_matches():
         pick_device(infos, "radeon")
     with pytest.raises(DeviceNotFoundError, match="index 5"):
         pick_device(infos, 5)
+
+
+def test_hung_batch_is_recovered_and_the_culprit_named():
+    from render_vk import RenderTimeoutError
+
+    hang = from_code("void mainImage(out vec4 c, in vec2 f) { float x = 0.0;\n"
+                     "  for (int i = 0; i >= 0; i++) { x += sin(x + float(i)); }\n"
+                     "  c = vec4(x); }", "hang")
+    good = [s for s in load_builtin_pack() if s.kind == "shadertoy"][:3]
+    with Renderer(RendererConfig(batch_timeout_s=0.3, watchdog=False)) as r:
+        r.load(good + [hang])
+        with pytest.raises(RenderTimeoutError, match="hang"):
+            r.render(RenderRequest([0, 1, 2, 3] * 2, [1.0] * 8, RES, RES))
+        assert [p.status for p in r.programs] == ["ok", "ok", "ok", "timeout"]
+        assert r.render(RenderRequest([0, 1, 2], [1.0] * 3, RES, RES)).shape == (3, 3, RES, RES)
