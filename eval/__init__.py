@@ -1,0 +1,8 @@
+"""Evaluation of encoders and of procedural image programs.
+
+Owns feature extraction (cached), the linear probe and weighted k-NN, retrieval grids, program
+metrics, the performance predictor, pictures and reports. Reads checkpoints that ``train``
+exports (torchvision state dicts); never imports ``train`` or ``render_vk`` and trains no encoder.
+Entry points: ``python -m eval.knn``, ``eval.linear``, ``eval.programs``, ``eval.predictor``,
+``eval.pictures``, ``eval.report``, ``eval.imagenet100``.
+"""

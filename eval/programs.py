@@ -1,0 +1,239 @@
+"""``python -m eval.programs OUT``: metrics of every rendered program folder, as CSV, JSON, plots.
+
+For each ``OUT/<program>/`` (first ``n_images`` samples): gzip / JPEG bytes per image, the
+constant / static flags, colour statistics, intra-image self-distance (two half-area crops) and,
+given ``--reference DIR``, the Frechet distance to the reference images. The spaces used are
+written into ``programs.json`` under ``"spaces"``; without LPIPS / Inception weights the stand-in
+is our encoder, or a seeded random-init ResNet-18 when no ``--checkpoint`` is given (labelled).
+With ``--scores CSV`` each metric is plotted against the score column (Spearman in the title).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import dataclasses
+import logging
+import zlib
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+import torch
+
+from eval import cli, report
+from eval.backbones import load_backbone
+from eval.config import BackboneConfig, FeatureConfig, as_dict, choose, load_config
+from eval.errors import ConfigError, EvalError
+from eval.feature_spaces import (DistanceSpace, EmbeddingSpace, cosine_space, encoder_space,
+                                 inception_space, lpips_space)
+from eval.program_folders import (list_programs, read_program_images, read_reference_images,
+                                  read_render_report)
+from eval.program_metrics import basic_metrics, frechet_distance, self_distance
+
+log = logging.getLogger(__name__)
+
+METRIC_COLUMNS = ("gzip_bytes", "jpeg_bytes", "constant", "static", "mean_r", "mean_g",
+                  "mean_b", "std_r", "std_g", "std_b", "saturation", "self_distance", "frechet")
+TABLE_COLUMNS = ("program", "n_images") + METRIC_COLUMNS + ("render_status", "score", "error")
+
+
+@dataclasses.dataclass(frozen=True)
+class ProgramsConfig:
+    """``similarity``: encoder | lpips; ``frechet_space``: encoder | inception; ``size``: side of
+    the encoder input for crops and Frechet features."""
+
+    root: str = ""
+    n_images: int = 16
+    jpeg_quality: int = 90
+    seed: int = 0
+    size: int = 224
+    backbone: BackboneConfig = BackboneConfig(random_init=True)
+    features: FeatureConfig = FeatureConfig()
+    similarity: str = "encoder"
+    lpips_weights: str = ""
+    lpips_alexnet: str = ""
+    reference: str = ""
+    reference_limit: int = 500
+    frechet_space: str = "encoder"
+    inception_weights: str = ""
+    scores: str = ""
+    score_column: str = "score"
+    program_column: str = "program"
+    out_dir: str = "eval_out/programs"
+
+
+class _Spaces:
+    """Builds the feature spaces lazily, so the encoder loads only when a metric needs it."""
+
+    def __init__(self, cfg: ProgramsConfig):
+        self.cfg = cfg
+        self._encoder: EmbeddingSpace | None = None
+
+    def encoder(self) -> EmbeddingSpace:
+        if self._encoder is None:
+            backbone = load_backbone(self.cfg.backbone)
+            self._encoder = encoder_space(backbone, self.cfg.size, self.cfg.features.device)
+        return self._encoder
+
+    def similarity(self) -> DistanceSpace:
+        builders: dict[str, Callable[[], DistanceSpace]] = {
+            "encoder": lambda: cosine_space(self.encoder()),
+            "lpips": lambda: lpips_space(self.cfg.lpips_weights, self.cfg.lpips_alexnet,
+                                         self.cfg.size),
+        }
+        return choose(builders, self.cfg.similarity, key="similarity")()
+
+    def frechet(self) -> EmbeddingSpace:
+        builders: dict[str, Callable[[], EmbeddingSpace]] = {
+            "encoder": self.encoder,
+            "inception": lambda: inception_space(self.cfg.inception_weights,
+                                                 self.cfg.features.device),
+        }
+        return choose(builders, self.cfg.frechet_space, key="frechet_space")()
+
+
+def embed_array(space: EmbeddingSpace, images: np.ndarray, batch_size: int = 64) -> np.ndarray:
+    """``(N, H, W, 3) uint8`` -> ``(N, D) float32`` features in ``space``."""
+    x = torch.from_numpy(np.ascontiguousarray(images)).permute(0, 3, 1, 2)
+    return torch.cat([space.embed(x[i:i + batch_size])
+                      for i in range(0, len(x), batch_size)]).numpy()
+
+
+def program_row(folder: Path, cfg: ProgramsConfig, similarity: DistanceSpace,
+                frechet: tuple[EmbeddingSpace, np.ndarray] | None) -> dict[str, Any]:
+    """All metrics of one program folder."""
+    images = read_program_images(folder, cfg.n_images)
+    row: dict[str, Any] = {"program": folder.name}
+    row.update(basic_metrics(images, cfg.jpeg_quality))
+    rng = np.random.default_rng([cfg.seed, zlib.crc32(folder.name.encode())])
+    row["self_distance"] = self_distance(images, similarity.distance, rng)
+    if frechet is not None:
+        space, reference = frechet
+        row["frechet"] = frechet_distance(embed_array(space, images), reference)
+    return row
+
+
+def measure_programs(cfg: ProgramsConfig) -> dict[str, Any]:
+    """Rows for every program under ``cfg.root`` plus the labels of the spaces used.
+
+    A program whose folder fails (EvalError) gets a row with ``error`` and the run goes on.
+    """
+    if cfg.n_images < 1:
+        raise ConfigError(f"n_images: must be >= 1, got {cfg.n_images}")
+    programs = list_programs(cfg.root)
+    spaces = _Spaces(cfg)
+    similarity = spaces.similarity()
+    frechet = None
+    meta = {"similarity": similarity.label}
+    if cfg.reference:
+        space = spaces.frechet()
+        reference = read_reference_images(cfg.reference, space.size, cfg.reference_limit)
+        frechet = (space, embed_array(space, reference))
+        meta["frechet"] = f"{space.label}; reference {cfg.reference} ({len(reference)} images)"
+    statuses = read_render_report(cfg.root)
+    rows = []
+    for folder in programs:
+        try:
+            row = program_row(folder, cfg, similarity, frechet)
+        except EvalError as err:
+            log.warning("program %s: %s", folder.name, err)
+            row = {"program": folder.name, "error": str(err)}
+        row["render_status"] = statuses.get(folder.name, {}).get("status")
+        rows.append(row)
+    return {"spaces": meta, "rows": rows}
+
+
+def attach_scores(rows: list[dict[str, Any]], cfg: ProgramsConfig) -> None:
+    """Add ``score`` from the user's CSV (``program_column``, ``score_column``) to each row."""
+    table = report.read_csv_rows(cfg.scores)
+    if table and (cfg.program_column not in table[0] or cfg.score_column not in table[0]):
+        raise ConfigError(f"scores: {cfg.scores} needs columns {cfg.program_column!r} and "
+                          f"{cfg.score_column!r}, has {sorted(table[0])}")
+    scores = {r[cfg.program_column]: float(r[cfg.score_column]) for r in table
+              if r[cfg.score_column] not in ("", None)}
+    for row in rows:
+        row["score"] = scores.get(row["program"])
+
+
+def plot_against_score(rows: list[dict[str, Any]], out_dir: Path, score_name: str) -> list[Path]:
+    """One scatter PNG per metric against the score, for programs that have both."""
+    paths = []
+    for metric in METRIC_COLUMNS:
+        pairs = [(float(r[metric]), float(r["score"])) for r in rows
+                 if r.get(metric) is not None and r.get("score") is not None]
+        if len(pairs) >= 2:
+            x, y = zip(*pairs)
+            paths.append(report.scatter_plot(out_dir / f"scatter_{metric}.png", x, y,
+                                              x_label=metric, y_label=score_name))
+    return paths
+
+
+def run_programs(cfg: ProgramsConfig, argv: list[str] | None = None) -> dict[str, Any]:
+    """Measure, join scores, write ``programs.{json,csv,md}`` and the scatter plots."""
+    cli.record_run(cfg.out_dir, cfg, argv)
+    result = measure_programs(cfg)
+    out_dir = Path(cfg.out_dir)
+    if cfg.scores:
+        attach_scores(result["rows"], cfg)
+        result["plots"] = [str(p) for p in plot_against_score(result["rows"], out_dir,
+                                                               cfg.score_column)]
+        result["spearman"] = {m: report.spearman(
+            [r.get(m) if r.get("score") is not None else None for r in result["rows"]],
+            [r.get("score") for r in result["rows"]]) for m in METRIC_COLUMNS}
+    result.update(config=as_dict(cfg), run=cli.run_metadata(argv))
+    report.write_json(out_dir / "programs.json", result)
+    report.write_tables(out_dir / "programs", result["rows"], TABLE_COLUMNS)
+    return result
+
+
+PROGRAM_FLAGS = {"n_images": "n_images", "size": "size", "similarity": "similarity",
+                 "lpips_weights": "lpips_weights", "lpips_alexnet": "lpips_alexnet",
+                 "reference": "reference", "frechet_space": "frechet_space",
+                 "inception_weights": "inception_weights", "scores": "scores",
+                 "score_column": "score_column", "program_column": "program_column"}
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m eval.programs", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("root", nargs="?", help="render output folder OUT/<program>/<k>.png")
+    cli.add_config_arguments(parser)
+    cli.add_model_arguments(parser)
+    parser.add_argument("--n-images", type=int, help="samples per program (default 16)")
+    parser.add_argument("--size", type=int, help="encoder input side for crops / Frechet")
+    parser.add_argument("--similarity", help="encoder | lpips")
+    parser.add_argument("--lpips-weights", help="lpips package linear layers, e.g. alex.pth")
+    parser.add_argument("--lpips-alexnet", help="torchvision AlexNet state dict for LPIPS")
+    parser.add_argument("--reference", help="folder of reference images for Frechet distance")
+    parser.add_argument("--frechet-space", help="encoder | inception")
+    parser.add_argument("--inception-weights", help="torchvision Inception-v3 state dict")
+    parser.add_argument("--scores", help="CSV of per-program scores")
+    parser.add_argument("--score-column", help="score column of --scores (default score)")
+    parser.add_argument("--program-column", help="program column (default program)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point; returns 0 on success, 2 on a user-actionable error."""
+    args = _parser().parse_args(argv)
+    cli.configure_logging(args.verbose)
+    overrides = cli.overrides_from_args(args, {**cli.MODEL_FLAGS, **PROGRAM_FLAGS})
+    if args.root:
+        overrides.insert(0, f"root={json.dumps(args.root)}")
+    if args.checkpoint:
+        overrides.insert(0, "backbone.random_init=false")
+    try:
+        cfg = load_config(ProgramsConfig, args.config, overrides)
+        result = run_programs(cfg, argv)
+    except EvalError as err:
+        log.error("%s", err)
+        return 2
+    columns = ("program", "gzip_bytes", "jpeg_bytes", "constant", "static", "self_distance",
+               "frechet", "score")
+    print(report.markdown_table(result["rows"], columns), end="")
+    print(f"results: {Path(cfg.out_dir) / 'programs.json'}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,58 @@
+"""eval.programs: the CLI measures rendered program folders and writes CSV, JSON and plots."""
+from __future__ import annotations
+
+import csv
+import json
+
+import numpy as np
+from PIL import Image
+
+from eval.programs import main
+
+
+def _programs(root, write_program):
+    rng = np.random.default_rng(0)
+    gradient = np.zeros((32, 32, 3), np.uint8)
+    gradient[..., 0] = np.arange(32) * 8
+    write_program(root, "flat", [np.full((32, 32, 3), 90, np.uint8)] * 4)
+    write_program(root, "still", [gradient] * 4)
+    write_program(root, "noise", [rng.integers(0, 256, (32, 32, 3), dtype=np.uint8)
+                                  for _ in range(4)])
+    (root / "report.json").write_text(json.dumps({"flat": {"status": "ok"}}))
+
+
+def test_programs_cli_writes_metrics_and_scatter_plots(tmp_path, program_writer):
+    out_root, res = tmp_path / "render", tmp_path / "res"
+    _programs(out_root, program_writer)
+    ref = tmp_path / "ref"
+    ref.mkdir()
+    for i in range(4):
+        Image.fromarray(np.full((20, 30, 3), 40 * i, np.uint8)).save(ref / f"{i}.png")
+    scores = tmp_path / "scores.csv"
+    scores.write_text("program,acc\nflat,10\nstill,20\nnoise,30\n")
+    code = main([str(out_root), "--out", str(res), "--n-images", "4", "--size", "32",
+                 "--reference", str(ref), "--scores", str(scores), "--score-column", "acc",
+                 "--cache-dir", str(tmp_path / "cache")])
+    assert code == 0
+    rows = {r["program"]: r for r in csv.DictReader(open(res / "programs.csv"))}
+    assert rows["flat"]["constant"] == "True" and rows["still"]["static"] == "True"
+    assert rows["noise"]["static"] == "False" and rows["flat"]["render_status"] == "ok"
+    assert float(rows["flat"]["gzip_bytes"]) < float(rows["noise"]["gzip_bytes"]) / 20
+    assert float(rows["flat"]["self_distance"]) < 1e-5
+    assert float(rows["noise"]["frechet"]) >= 0.0
+    payload = json.loads((res / "programs.json").read_text())
+    assert "random-init resnet18" in payload["spaces"]["similarity"]
+    assert payload["spearman"]["gzip_bytes"] > 0.99
+    with Image.open(res / "scatter_gzip_bytes.png") as plot:
+        assert plot.size[0] > 100
+
+
+def test_programs_cli_reports_missing_root_as_error(tmp_path):
+    assert main([str(tmp_path / "missing"), "--out", str(tmp_path / "res")]) == 2
+
+
+def test_lpips_without_weights_is_a_clear_error(tmp_path, program_writer):
+    _programs(tmp_path / "render", program_writer)
+    code = main([str(tmp_path / "render"), "--out", str(tmp_path / "res"),
+                 "--similarity", "lpips"])
+    assert code == 2
