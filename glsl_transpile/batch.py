@@ -14,9 +14,9 @@ from typing import Callable, Sequence
 
 from .cache import SpirvCache
 from .compiler import compile_spirv
-from .errors import TranspileError
+from .errors import ShaderCompileError, TranspileError, UnsupportedShaderError
 from .kernel import ComputeKernel, to_compute
-from .sources import ShaderSource
+from .sources import SHADERTOY, ShaderSource
 
 log = logging.getLogger(__name__)
 
@@ -42,16 +42,46 @@ def compile_program(src: ShaderSource, cache: SpirvCache | None = None) -> Compi
     start = time.perf_counter()
     kernel = None
     try:
-        kernel = to_compute(src)
-        spirv = cache.get(kernel.glsl) if cache else None
-        cached = spirv is not None
-        if spirv is None:
-            spirv = compile_spirv(src.name, kernel.glsl, user_string=kernel.user_string)
-            if cache:
-                cache.put(kernel.glsl, spirv)
+        kernel, spirv, cached = _compile(src, cache)
         return CompiledProgram(src, kernel, spirv, None, time.perf_counter() - start, cached)
     except TranspileError as err:
         return CompiledProgram(src, kernel, None, err, time.perf_counter() - start, False)
+
+
+_CONST_FOLD = "global const initializers must be constant"
+
+
+def _compile(src: ShaderSource, cache: SpirvCache | None):
+    """(kernel, spirv, from_cache). Retries without ``const`` on lines whose initialiser
+    glslang cannot fold but WebGL accepts (e.g. ``const mat2 B = transpose(A);``)."""
+    unconst: frozenset[int] = frozenset()
+    while True:
+        kernel = to_compute(src, unconst_lines=unconst)
+        spirv = cache.get(kernel.glsl) if cache else None
+        if spirv is not None:
+            return kernel, spirv, True
+        try:
+            spirv = compile_spirv(src.name, kernel.glsl, user_string=kernel.user_string)
+        except ShaderCompileError as err:
+            if err.line and _CONST_FOLD in err.message and err.line not in unconst:
+                unconst = unconst | {err.line}
+                continue
+            raise _explain(src, err) from err
+        if cache:
+            cache.put(kernel.glsl, spirv)
+        return kernel, spirv, False
+
+
+def _explain(src: ShaderSource, err: ShaderCompileError) -> TranspileError:
+    """Errors in generated code caused by the program's shape, said in the user's terms."""
+    if err.line is not None or src.kind != SHADERTOY:
+        return err
+    if "'main'" in err.message:
+        return UnsupportedShaderError(src.name, "defines its own main(); Shadertoy programs "
+                                                "define mainImage(out vec4, in vec2) instead")
+    if "mainImage" in err.message:
+        return UnsupportedShaderError(src.name, "does not define mainImage(out vec4, in vec2)")
+    return err
 
 
 def compile_programs(sources: Sequence[ShaderSource], *, cache: SpirvCache | None = None,

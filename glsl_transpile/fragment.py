@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from .kernel import template, twigl_wraps_main
 from .lexer import IDENT, tokenize
+from .rewrite import zero_initialise
 from .sources import SHADERTOY, ShaderSource
 
 _SAMPLER_GLSL = {"2d": "sampler2D", "cube": "samplerCube", "3d": "sampler3D"}
@@ -64,11 +65,14 @@ def desktop_precision(code: str) -> str:
 
 
 def to_fragment(src: ShaderSource, *, desktop: bool = True) -> FragmentProgram:
-    """The platform's fragment shader for ``src`` (see module doc); with ``desktop``, precision
-    qualifiers mean 32 bits as on the desktop GPUs the programs were written on."""
+    """The platform's fragment shader for ``src`` (see module doc).
+
+    With ``desktop`` (the default) it behaves as in a browser on a desktop GPU where Mesa
+    differs: precision qualifiers mean 32 bits, and locals declared without initialiser are
+    zeroed each time their declaration runs (Mesa's glsl_zero_init zeroes once per function)."""
     if desktop:
-        src = ShaderSource(src.name, src.kind, src.mode, desktop_precision(src.code), src.origin,
-                           src.channels)
+        src = ShaderSource(src.name, src.kind, src.mode,
+                           zero_initialise(desktop_precision(src.code)), src.origin, src.channels)
     if src.kind == SHADERTOY:
         samplers = "".join(f"uniform {_SAMPLER_GLSL.get(c, 'sampler2D')} iChannel{i};\n"
                            for i, c in enumerate(src.channels))

@@ -17,7 +17,7 @@ from functools import lru_cache
 from importlib import resources
 
 from .errors import UnsupportedShaderError
-from .rewrite import USER_MAIN, UserCode, check_no_main_in_shadertoy, rewrite_user_code
+from .rewrite import USER_MAIN, UserCode, rewrite_user_code
 from .sources import SHADERTOY, ShaderSource
 
 USER_STRING = 1
@@ -27,10 +27,10 @@ LOCAL_SIZE = 64
 # TwiGL uniform name -> (expected type, value expression from the _KFrame record ``u``)
 _TWIGL_VALUES = {
     "resolution": ("vec2", "_kRes"), "r": ("vec2", "_kRes"),
-    "mouse": ("vec2", "u.mouse.xy"), "m": ("vec2", "u.mouse.xy"),
-    "time": ("float", "u.time"), "t": ("float", "u.time"),
-    "frame": ("float", "float(u.frame)"), "f": ("float", "float(u.frame)"),
-    "sound": ("float", "u.sound"), "s": ("float", "u.sound"),
+    "mouse": ("vec2", "_kU._kMouse.xy"), "m": ("vec2", "_kU._kMouse.xy"),
+    "time": ("float", "_kU._kTime"), "t": ("float", "_kU._kTime"),
+    "frame": ("float", "float(_kU._kFrame)"), "f": ("float", "float(_kU._kFrame)"),
+    "sound": ("float", "_kU._kSound"), "s": ("float", "_kU._kSound"),
 }
 _GEEK_CHUNK_UNIFORMS = [("vec2", "r"), ("vec2", "m"), ("float", "t"), ("float", "f"),
                         ("float", "s")]
@@ -65,26 +65,32 @@ def twigl_wraps_main(src: ShaderSource) -> bool:
     return src.mode.startswith("geekest") and re.search(r"void\s+main\s*\(", src.code) is None
 
 
-def to_compute(src: ShaderSource) -> ComputeKernel:
+def to_compute(src: ShaderSource, *, unconst_lines: frozenset[int] = frozenset()
+               ) -> ComputeKernel:
     """The compute kernel of ``src``.
 
+    ``unconst_lines``: user lines whose global ``const`` qualifier is dropped (glslang cannot
+    fold some built-ins, e.g. ``transpose``, in constant initialisers that WebGL accepts).
     Raises:
-        UnsupportedShaderError: the program cannot be expressed (e.g. a Shadertoy ``main``).
+        UnsupportedShaderError: the program cannot be expressed.
     """
     code = src.code
     wrapped = src.kind != SHADERTOY and twigl_wraps_main(src)
     if wrapped:
         code = "void main(){" + code + "\n}"  # same line: user line 1 stays line 1
-    user = rewrite_user_code(code, shader=src.name, webgl1=is_webgl1(src))
+    user = rewrite_user_code(code, shader=src.name, webgl1=is_webgl1(src),
+                             rename_main=src.kind != SHADERTOY, unconst_lines=unconst_lines)
     if src.kind == SHADERTOY:
-        check_no_main_in_shadertoy(user, src.name)
+        # a main() of the user's (outside inactive #if blocks) clashes with ours: glslang
+        # reports it, and compile_program turns that into UnsupportedShaderError
         platform, setter = template("shadertoy_uniforms.glsl"), ""
     else:
         if not user.has_main:
             raise UnsupportedShaderError(src.name, "TwiGL program without a main() function")
         platform, setter = _twigl_platform(src), _twigl_setter(src, user)
+    undef = "\n".join(f"#undef {m}" for m in user.macros)
     parts = [template("compute_prelude.glsl"), platform, f"#line 1 {USER_STRING}", user.code,
-             "#line 1 2", setter, _epilogue(src, user)]
+             "#line 1 2", undef, setter, _epilogue(src, user)]
     return ComputeKernel(name=src.name, glsl="\n".join(parts))
 
 
@@ -112,7 +118,7 @@ def _twigl_setter(src: ShaderSource, user: UserCode) -> str:
     uniforms = list(user.uniforms)
     if src.mode.startswith(("geeker", "geekest")):
         uniforms += _GEEK_CHUNK_UNIFORMS
-    setter = ["void _kSetUniforms(_KFrame u, vec2 _kRes) {"]
+    setter = ["void _kSetUniforms(_KFrame _kU, vec2 _kRes) {"]
     for type_name, name in uniforms:
         expected = _TWIGL_VALUES.get(name)
         if expected and expected[0] == type_name:
@@ -124,7 +130,7 @@ def _twigl_setter(src: ShaderSource, user: UserCode) -> str:
 def _output_expression(src: ShaderSource, user: UserCode) -> str:
     """The user's colour output as a vec4 expression."""
     if src.kind == SHADERTOY:
-        return "_kColor"
+        return "_kOut"
     if user.outputs:
         by_location = sorted(user.outputs, key=lambda o: o[1])
         return f"vec4({by_location[0][0]})"
@@ -140,7 +146,7 @@ def _output_expression(src: ShaderSource, user: UserCode) -> str:
 
 def _epilogue(src: ShaderSource, user: UserCode) -> str:
     if src.kind == SHADERTOY:
-        entry = "vec4 _kColor = vec4(0.0); mainImage(_kColor, _kFragCoord.xy);"
+        entry = "vec4 _kOut = vec4(0.0); mainImage(_kOut, _kFragCoord.xy);"
     else:
         entry = f"{USER_MAIN}();"
     text = template("compute_main.glsl")

@@ -37,26 +37,51 @@ class UserCode:
     has_main: bool = False
     has_main_image: bool = False
     zero_globals: list[str] = field(default_factory=list)  # statements run before user code
+    macros: list[str] = field(default_factory=list)  # names the program #defines
 
 
-def rewrite_user_code(code: str, *, shader: str, webgl1: bool) -> UserCode:
+def rewrite_user_code(code: str, *, shader: str, webgl1: bool, rename_main: bool = True,
+                      unconst_lines: frozenset[int] = frozenset()) -> UserCode:
     """Rewrite a program's own code for the compute prelude (see module doc).
 
     Args:
         code: the program text as published.
         shader: program name, for error messages.
         webgl1: True for GLSL ES 1.00 programs (more words were free identifiers there).
+        rename_main: rename the program's ``main`` to ``_kUserMain`` (TwiGL).
+        unconst_lines: user lines whose global ``const`` qualifier is dropped.
     Raises:
         UnsupportedShaderError: a construct the kernel cannot express.
     """
     code = _DIRECTIVE_BLANK_RE.sub(lambda m: " " * len(m.group()), code)
     tokens = tokenize(code)
     _rename_identifiers(tokens, webgl1)
-    walker = _Walker(tokens, shader)
+    walker = _Walker(tokens, shader, rename_main=rename_main, unconst_lines=unconst_lines)
     walker.run()
     return UserCode(code="".join(t.text for t in tokens), uniforms=walker.uniforms,
                     outputs=walker.outputs, has_main=walker.has_main,
-                    has_main_image=walker.has_main_image, zero_globals=walker.zero_globals)
+                    has_main_image=walker.has_main_image, zero_globals=walker.zero_globals,
+                    macros=_defined_macros(tokens))
+
+
+def zero_initialise(code: str) -> str:
+    """``code`` with explicit zero initialisers on locals declared without one, and nothing
+    else changed: WebGL's semantics (each declaration zeroes its variables every time it runs)
+    for an OpenGL reference whose own zero-initialisation runs once per function."""
+    tokens = tokenize(code)
+    _Walker(tokens, "", rename_main=False, zero_only=True).run()
+    return "".join(t.text for t in tokens)
+
+
+def _defined_macros(tokens: list[Token]) -> list[str]:
+    """Names of ``#define``s, in order of first definition."""
+    found: list[str] = []
+    code = [t for t in tokens if t.is_code]
+    for k, t in enumerate(code[:-2]):
+        if t.kind == "hash" and code[k + 1].text == "define" and code[k + 2].kind == IDENT \
+                and code[k + 2].text not in found:
+            found.append(code[k + 2].text)
+    return found
 
 
 def _next_code(tokens: list[Token], i: int) -> Token | None:
@@ -83,6 +108,7 @@ def _user_functions(tokens: list[Token]) -> set[str]:
 
 def _rename_identifiers(tokens: list[Token], webgl1: bool) -> None:
     renames = dict(names.FRAGMENT_VARIABLES)
+    renames["GL_ES"] = "_kGL_ES"  # WebGL predefines it; desktop GLSL may not define GL_ names
     renames.update({n: "_k" + n[0].upper() + n[1:] for n in names.DERIVATIVES})
     renames.update({n: "_KChannel" for n in names.SAMPLER_TYPES})
     clashes = set(names.GLSL450_ONLY_KEYWORDS)
@@ -125,9 +151,13 @@ def zero_value(type_name: str, structs: dict) -> str | None:
 class _Walker:
     """One pass over the code tokens tracking scope, structs, functions and statement starts."""
 
-    def __init__(self, tokens: list[Token], shader: str):
+    def __init__(self, tokens: list[Token], shader: str, *, rename_main: bool = True,
+                 unconst_lines: frozenset[int] = frozenset(), zero_only: bool = False):
+        self.zero_only = zero_only
         self.tokens = tokens
         self.shader = shader
+        self.rename_main = rename_main
+        self.unconst_lines = unconst_lines
         self.code = [t for t in tokens if t.is_code and not t.pp]
         self.structs: dict[str, list[tuple[str, str, bool]]] = {}  # name -> (type, field, array)
         self.uniforms: list[tuple[str, str]] = []
@@ -177,7 +207,7 @@ class _Walker:
                 continue
             if depth == 0 and paren == 0 and self.code[k].kind == IDENT and self.text(k + 1) == "(":
                 func_ret = self.function_header(k)
-            if t == "discard":
+            if t == "discard" and not self.zero_only:
                 k = self.discard(k, func_ret)
                 start = True
                 continue
@@ -211,11 +241,10 @@ class _Walker:
         ret = self.text(k - 1)
         close = self.skip_balanced(k + 1)
         is_definition = self.text(close) == "{"
-        if name.text == "main" and is_definition:
-            self.has_main = True
-            name.text = USER_MAIN
-        elif name.text == "main":
-            name.text = USER_MAIN
+        if name.text == "main":
+            self.has_main = self.has_main or is_definition
+            if self.rename_main:
+                name.text = USER_MAIN
         if name.text == "mainImage" and is_definition:
             self.has_main_image = True
         return ret
@@ -281,14 +310,19 @@ class _Walker:
                 location = int(m.group(1)) if m else location
                 j = close
             elif w in names.QUALIFIERS:
+                if w == "const" and depth == 0 and self.code[j].line in self.unconst_lines:
+                    self.code[j].text = ""  # see rewrite_user_code(unconst_lines)
+                    w = "unconst"
                 quals.add(w)
                 j += 1
             else:
                 break
         if self.text(k) == "precision":
-            return self.precision_statement(k)
+            return k if self.zero_only else self.precision_statement(k)
         type_name = self.text(j)
         if not self.is_type(type_name) or "const" in quals:
+            return k
+        if "unconst" in quals:  # keep its initialiser; nothing else to do
             return k
         type_end = j + 1
         if self.text(type_end) == "[":
@@ -297,6 +331,8 @@ class _Walker:
             return k
         if self.text(type_end + 1) not in (";", ",", "=", "["):
             return k  # a function definition or prototype
+        if depth == 0 and self.zero_only:
+            return k  # globals: the reference zero-initialises them once, which is right
         if depth == 0:
             self.strip_storage(k, j, quals, type_name, location)
         array_type = type_end > j + 1
@@ -352,6 +388,8 @@ class _Walker:
         if z is None:
             return
         name = name_tok.text
+        if is_array and self.zero_only:
+            return  # GLSL ES 1.00 has no .length(); Mesa's own zero-init covers arrays
         if is_array:
             loop = f"for(int _kI=0;_kI<{name}.length();++_kI){name}[_kI]={z};"
             (self.zero_globals if depth == 0 else after_stmt).append(loop)
@@ -368,15 +406,6 @@ class _Walker:
             for x in range(k, end + 1):
                 self.code[x].text = ""
         return end + 1
-
-
-def check_no_main_in_shadertoy(user: UserCode, shader: str) -> None:
-    """A Shadertoy program defines ``mainImage``; its own ``main`` clashes with the platform's."""
-    if user.has_main:
-        raise UnsupportedShaderError(shader, "defines its own main(); Shadertoy programs define "
-                                             "mainImage(out vec4, in vec2) instead")
-    if not user.has_main_image:
-        raise UnsupportedShaderError(shader, "does not define mainImage(out vec4, in vec2)")
 
 
 __all__ = ["UserCode", "rewrite_user_code", "zero_value", "USER_MAIN", "NUMBER"]

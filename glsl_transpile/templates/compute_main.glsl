@@ -1,4 +1,6 @@
-// Compute epilogue: the entry point (see glsl_transpile/kernel.py for the markers).
+// Compute epilogue: the entry point (see glsl_transpile/kernel.py for the markers). Every name
+// here starts with _k, and the user's macros are #undef'd before it, so that nothing the
+// program defines can change this code.
 void _kZeroGlobals() {
     /*@ZERO_GLOBALS@*/
 }
@@ -6,21 +8,21 @@ void _kZeroGlobals() {
 void main() {
     // Position in the 8x8 tile from the subgroup lane, so that lane & 3 is the place in a quad
     // (requires full subgroups; the workgroup size is a multiple of every subgroup size).
-    uint idx = gl_SubgroupID * gl_SubgroupSize + gl_SubgroupInvocationID;
-    uint quad = idx >> 2u;
-    uint x = gl_WorkGroupID.x * 8u + (quad & 3u) * 2u + (idx & 1u);
-    uint y = gl_WorkGroupID.y * 8u + (quad >> 2u) * 2u + ((idx >> 1u) & 1u);
-    _KFrame frame = _kFrames[_kPush.frame_base + gl_WorkGroupID.z];
-    _kSetUniforms(frame, vec2(float(_kPush.width), float(_kPush.height)));
-    _kFragCoord = vec4(float(x) + 0.5, float(y) + 0.5, 0.5, 1.0);
+    uint _kIdx = gl_SubgroupID * gl_SubgroupSize + gl_SubgroupInvocationID;
+    uint _kQuad = _kIdx >> 2u;
+    uint _kX = gl_WorkGroupID.x * 8u + (_kQuad & 3u) * 2u + (_kIdx & 1u);
+    uint _kY = gl_WorkGroupID.y * 8u + (_kQuad >> 2u) * 2u + ((_kIdx >> 1u) & 1u);
+    _KFrame _kF = _kFrames[_kPush._kFrameBase + gl_WorkGroupID.z];
+    _kSetUniforms(_kF, vec2(float(_kPush._kWidth), float(_kPush._kHeight)));
+    _kFragCoord = vec4(float(_kX) + 0.5, float(_kY) + 0.5, 0.5, 1.0);
     _kZeroGlobals();
     // Every lane runs the user's code, even outside the image, so quads stay complete.
     /*@ENTRY@*/
-    vec4 color = /*@OUTPUT@*/;
-    if (x < _kPush.width && y < _kPush.height) {
-        uint image = _kPush.image_base + frame.out_index;
-        uint row = _kPush.height - 1u - y;  // stored top-down
-        _kPixels[(image * _kPush.height + row) * _kPush.width + x] =
-            _kPackRgba8(_kDiscarded ? vec3(0.0) : color.rgb);
+    vec4 _kColor = /*@OUTPUT@*/;
+    if (_kX < _kPush._kWidth && _kY < _kPush._kHeight) {
+        uint _kImage = _kPush._kImageBase + _kF._kOutIndex;
+        uint _kRow = _kPush._kHeight - 1u - _kY;  // stored top-down
+        _kPixels[(_kImage * _kPush._kHeight + _kRow) * _kPush._kWidth + _kX] =
+            _kPackRgba8(_kDiscarded ? vec3(0.0) : _kColor.rgb);
     }
 }

@@ -9,28 +9,30 @@ layout(local_size_x = 64, local_size_y = 1, local_size_z = 1) in;
 
 // Per-sample uniforms: one record per grid layer (gl_WorkGroupID.z). 80 bytes, std430.
 struct _KFrame {
-    vec4 mouse;
-    vec4 date;
-    vec4 channel_time;
-    float time;
-    float time_delta;
-    float frame_rate;
-    float sample_rate;
-    int frame;
-    float sound;
-    uint out_index;  // output image of this sample, relative to _kPush.image_base
-    float pad1;
+    vec4 _kMouse;
+    vec4 _kDate;
+    vec4 _kChannelTime;
+    float _kTime;
+    float _kTimeDelta;
+    float _kFrameRate;
+    float _kSampleRate;
+    int _kFrame;
+    float _kSound;
+    uint _kOutIndex;  // output image of this sample, relative to _kPush._kImageBase
+    float _kPad;
 };
 layout(std430, set = 0, binding = 0) readonly buffer _KFrameBlock { _KFrame _kFrames[]; };
 // Output: one RGBA8 word per pixel, images stored top-down, image-major: (N, H, W).
 layout(std430, set = 0, binding = 1) writeonly buffer _KImageBlock { uint _kPixels[]; };
 layout(push_constant) uniform _KPush {
-    uint width;
-    uint height;
-    uint frame_base;  // first record of _kFrames for layer 0
-    uint image_base;  // output images of this dispatch are image_base + out_index
+    uint _kWidth;
+    uint _kHeight;
+    uint _kFrameBase;  // first record of _kFrames for layer 0
+    uint _kImageBase;  // output images of this dispatch are _kImageBase + _kOutIndex
 } _kPush;
 
+// WebGL predefines GL_ES; a desktop kernel may not define GL_ names, so the user's code says _kGL_ES
+#define _kGL_ES 1
 vec4 _kFragCoord;
 vec4 _kFragColor = vec4(0.0);
 vec4 _kFragData[4] = vec4[4](vec4(0.0), vec4(0.0), vec4(0.0), vec4(0.0));
@@ -48,8 +50,8 @@ bool _kDiscarded = false;
 #define _K_DFDY _kDFdyFine
 #endif
 #define _K_DERIVATIVES(T) \
-T _kDFdxFine(T v) { T o = subgroupQuadSwapHorizontal(v); return (gl_SubgroupInvocationID & 1u) != 0u ? v - o : o - v; } \
-T _kDFdyFine(T v) { T o = subgroupQuadSwapVertical(v); return (gl_SubgroupInvocationID & 2u) != 0u ? v - o : o - v; } \
+T _kDFdxFine(T _kV) { T _kO = subgroupQuadSwapHorizontal(_kV); return (gl_SubgroupInvocationID & 1u) != 0u ? _kV - _kO : _kO - _kV; } \
+T _kDFdyFine(T _kV) { T _kO = subgroupQuadSwapVertical(_kV); return (gl_SubgroupInvocationID & 2u) != 0u ? _kV - _kO : _kO - _kV; } \
 T _kDFdxCoarse(T v) { return subgroupQuadBroadcast(v, 1u) - subgroupQuadBroadcast(v, 0u); } \
 T _kDFdyCoarse(T v) { return subgroupQuadBroadcast(v, 2u) - subgroupQuadBroadcast(v, 0u); } \
 T _kFwidthFine(T v) { return abs(_kDFdxFine(v)) + abs(_kDFdyFine(v)); } \

@@ -15,15 +15,16 @@ _KChannel iChannel1;
 _KChannel iChannel2;
 _KChannel iChannel3;
 
-void _kSetUniforms(_KFrame u, vec2 resolution) {
-    iResolution = vec3(resolution, 1.0);
-    iTime = u.time;
-    iTimeDelta = u.time_delta;
-    iFrameRate = u.frame_rate;
-    iFrame = u.frame;
-    iChannelTime = float[4](u.channel_time.x, u.channel_time.y, u.channel_time.z, u.channel_time.w);
+void _kSetUniforms(_KFrame _kU, vec2 _kRes) {
+    iResolution = vec3(_kRes, 1.0);
+    iTime = _kU._kTime;
+    iTimeDelta = _kU._kTimeDelta;
+    iFrameRate = _kU._kFrameRate;
+    iFrame = _kU._kFrame;
+    iChannelTime = float[4](_kU._kChannelTime.x, _kU._kChannelTime.y, _kU._kChannelTime.z,
+                            _kU._kChannelTime.w);
     iChannelResolution = vec3[4](vec3(0.0), vec3(0.0), vec3(0.0), vec3(0.0));
-    iMouse = u.mouse;
-    iDate = u.date;
-    iSampleRate = u.sample_rate;
+    iMouse = _kU._kMouse;
+    iDate = _kU._kDate;
+    iSampleRate = _kU._kSampleRate;
 }

@@ -76,11 +76,47 @@ def test_twigl_main_is_renamed_and_shadertoy_main_is_refused():
     user = _rw("void main(){gl_FragColor=vec4(1);}")
     assert user.has_main and "_kUserMain" in user.code
     import pytest
-    from glsl_transpile import UnsupportedShaderError
+    from glsl_transpile import UnsupportedShaderError, compile_program
     src = from_code("void mainImage(out vec4 c,in vec2 f){c=vec4(1);}\nvoid main(){}", "dup",
                     kind="shadertoy")
-    with pytest.raises(UnsupportedShaderError, match="main"):
-        to_compute(src)
+    result = compile_program(src)
+    assert isinstance(result.error, UnsupportedShaderError) and "main" in str(result.error)
+
+
+def test_main_inside_an_inactive_preprocessor_block_is_fine():
+    from glsl_transpile import compile_program
+    code = ("void mainImage(out vec4 O, vec2 C){ O=vec4(.5); }\n#ifdef SOMETHING_ELSE\n"
+            "out vec4 fragColor; void main(){ mainImage(fragColor, gl_FragCoord.xy); }\n#endif\n")
+    assert compile_program(from_code(code, "ifdef_main")).ok
+
+
+def test_user_macros_cannot_reach_generated_code():
+    from glsl_transpile import compile_program
+    code = ("#define width .005\n#define height 2.\n#define x y\n#define frame 3\n"
+            "void mainImage(out vec4 O, vec2 C){ O=vec4(width*100.*height); }\n")
+    result = compile_program(from_code(code, "macros"))
+    assert result.ok, result.error
+    assert "#undef width" in result.kernel.glsl
+
+
+def test_gl_es_is_defined_as_in_webgl():
+    out = _rw("#ifdef GL_ES\nprecision highp float;\n#endif\nvoid main(){}").code
+    assert "#ifdef _kGL_ES" in out
+
+
+def test_const_initialiser_glslang_cannot_fold_is_retried_without_const():
+    from glsl_transpile import compile_program
+    code = ("const mat2 A=mat2(1.,2.,3.,4.);\nconst mat2 B=transpose(A);\n"
+            "void mainImage(out vec4 O, vec2 C){ O=vec4(B[0],B[1])*.2; }\n")
+    result = compile_program(from_code(code, "fold"))
+    assert result.ok, result.error
+
+
+def test_reference_zero_initialises_each_time_a_declaration_runs():
+    from glsl_transpile.rewrite import zero_initialise
+    code = "void f(){for(int j=0;j<3;j++){for(int i;i++<2;){}}}\nuniform float t;\nfloat g;"
+    out = zero_initialise(code)
+    assert "for(int i=0;" in out and "uniform float t;" in out and "float g;" in out
 
 
 def test_kernel_puts_user_code_under_line_directive_one():

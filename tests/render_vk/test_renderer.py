@@ -148,8 +148,10 @@ def test_device_choice_lists_devices_when_none_matches():
 def test_hung_batch_is_recovered_and_the_culprit_named():
     from render_vk import RenderTimeoutError
 
+    # lavapipe stops a loop after 65535 iterations: heavy iterations make it take ~1 s
+    body = "".join(f"x += sin(x * {k}.1 + float(i));" for k in range(12))
     hang = from_code("void mainImage(out vec4 c, in vec2 f) { float x = 0.0;\n"
-                     "  for (int i = 0; i >= 0; i++) { x += sin(x + float(i)); }\n"
+                     f"  for (int i = 0; i >= 0; i++) {{ {body} }}\n"
                      "  c = vec4(x); }", "hang")
     good = [s for s in load_builtin_pack() if s.kind == "shadertoy"][:3]
     with Renderer(RendererConfig(batch_timeout_s=0.3, watchdog=False)) as r:
