@@ -1,0 +1,134 @@
+import pytest
+import torch
+
+from tests.train.fakes import FakeRenderer, pattern_images
+from train.config import LiveConfig, load_config
+from train.data.build import SourceContext, build_source
+from train.data.live import LiveProgramSource
+from train.data.mixup import dirichlet_ones, distinct_programs, mix_components
+from train.data.render_protocol import ProgramRenderer
+from train.data.time_sampling import time_sampler
+from train.errors import ConfigError, TrainError
+
+
+def _live(fake: FakeRenderer, *, batch_size: int = 8, images: int = 64, rank: int = 0,
+          world_size: int = 1, **live) -> LiveProgramSource:
+    return LiveProgramSource(ProgramRenderer(fake, fake.num_programs), LiveConfig(**live),
+                             batch_size=batch_size, images_per_epoch=images, seed=3, rank=rank,
+                             world_size=world_size)
+
+
+def test_continuous_sampling_keeps_each_frame_in_its_quarter_second():
+    frames = torch.arange(100)
+    t = time_sampler("continuous")(frames, LiveConfig(fps=4.0), torch.Generator().manual_seed(0))
+    assert t.dtype == torch.float32
+    assert ((t >= frames / 4) & (t <= (frames + 1) / 4)).all()
+
+
+def test_random_sampling_stays_in_range_and_registry_miss_lists_names():
+    t = time_sampler("random")(torch.zeros(500, dtype=torch.long), LiveConfig(),
+                               torch.Generator().manual_seed(0))
+    assert t.min() >= 0.1 and t.max() <= 10.0 and t.std() > 2
+    with pytest.raises(ConfigError, match="continuous, random"):
+        time_sampler("sometimes")
+
+
+def test_one_random_program_per_image_as_uint8():
+    fake = FakeRenderer(num_programs=6, size=16)
+    source = _live(fake)
+    assert source.num_classes == 6 and source.steps_per_epoch() == 8
+    batch = source.batch(0, 0)
+    programs, times = fake.calls[0]
+    assert torch.equal(batch.labels, programs) and batch.views[0].dtype == torch.uint8
+    assert torch.equal(batch.views[0], pattern_images(programs, times, 16))
+    # 64 images over 6 programs: frames 0..10, so continuous times lie in [0, 2.75].
+    assert times.max() <= 11 / 4
+
+
+def test_mixup_mixes_k_distinct_programs_with_dirichlet_weights():
+    fake = FakeRenderer(num_programs=6, size=16)
+    source = _live(fake, mixup_k=3)
+    draws = source.draw(8, torch.Generator().manual_seed(1))
+    images = source.render(draws)
+    assert images.dtype == torch.float32 and images.shape == (8, 3, 16, 16)
+    assert all(len(set(row.tolist())) == 3 for row in draws.programs)
+    manual = sum(draws.weights[:, i, None, None, None]
+                 * pattern_images(draws.programs[:, i], draws.times_seconds[:, i], 16).float()
+                 for i in range(3)) / 255
+    assert torch.allclose(images, manual.clamp(0, 1), atol=1e-5)
+    batch = source.batch(0, 0)
+    main = source.draw(8, torch.Generator().manual_seed(1))  # labels: program of largest weight
+    assert batch.labels.shape == (8,) and main.weights.shape == (8, 3)
+
+
+def test_fixed_dataset_reuses_the_same_draws_in_a_new_order():
+    def epoch_draws(source, epoch):
+        rows = [source.fixed_draws(epoch, s) for s in range(source.steps_per_epoch())]
+        return sorted(zip(torch.cat([r.programs[:, 0] for r in rows]).tolist(),
+                          torch.cat([r.times_seconds[:, 0] for r in rows]).tolist()))
+
+    source = _live(FakeRenderer(), fixed_dataset=True)
+    assert epoch_draws(source, 0) == epoch_draws(source, 1)
+    assert not torch.equal(source.fixed_draws(0, 0).times_seconds,
+                           source.fixed_draws(1, 0).times_seconds)
+    fresh = _live(FakeRenderer())
+    assert not torch.equal(fresh.batch(0, 0).views[0], fresh.batch(1, 0).views[0])
+
+
+def test_fixed_dataset_shards_are_disjoint_across_ranks():
+    times = [torch.cat([_live(FakeRenderer(), rank=r, world_size=2, fixed_dataset=True)
+                        .fixed_draws(0, s).times_seconds[:, 0] for s in range(4)])
+             for r in range(2)]
+    assert len(set(torch.cat(times).tolist())) == 64
+
+
+def test_mixup_weights_and_distinct_programs_helpers():
+    w = dirichlet_ones(4000, 6, torch.Generator().manual_seed(0))
+    assert torch.allclose(w.sum(1), torch.ones(4000)) and (w > 0).all()
+    assert w.mean(0) == pytest.approx(torch.full((6,), 1 / 6), abs=0.01)
+    small = distinct_programs(50, 6, 6, torch.Generator().manual_seed(0))
+    large = distinct_programs(300, 6, 21000, torch.Generator().manual_seed(0))  # rejection path
+    for ids in (small, large):
+        assert all(len(set(row.tolist())) == 6 for row in ids)
+    with pytest.raises(ValueError):
+        distinct_programs(2, 4, 3, torch.Generator())
+
+
+def test_mix_components_accepts_strided_uint8_and_weights_sum():
+    rgba = torch.full((4, 2, 2, 4), 200, dtype=torch.uint8)
+    out = mix_components(rgba[..., :3].permute(0, 3, 1, 2), torch.tensor([[0.25, 0.75]] * 2))
+    assert torch.allclose(out, torch.full((2, 3, 2, 2), 200 / 255))
+
+
+def test_live_config_without_programs_or_resolution_is_a_config_error():
+    from train.errors import ConfigError
+    cfg = load_config(None, ["data.source=live", "data.resolution=16"])
+    with pytest.raises(ConfigError, match="data.live.programs"):
+        build_source(cfg.data, SourceContext(8, 0, 0, 1, torch.device("cpu")))
+
+
+def test_live_source_renders_builtin_programs_through_render_vk():
+    cfg = load_config(None, ["data.source=live", "data.live.programs=[builtin]",
+                             "data.resolution=16", "data.images_per_epoch=16",
+                             "data.live.mixup_k=2"])
+    source = build_source(cfg.data, SourceContext(8, 0, 0, 1, torch.device("cpu")))
+    batch = next(iter(source.batches(0)))
+    assert batch.views[0].shape[0] == 8 and batch.views[0].shape[-1] == 16
+    assert len(set(batch.labels.tolist())) > 1
+
+
+def test_live_config_with_a_handed_renderer_builds_the_live_source():
+    cfg = load_config(None, ["data.source=live", "data.images_per_epoch=64",
+                             "data.live.mixup_k=2"])
+    fake = FakeRenderer()
+    source = build_source(cfg.data, SourceContext(8, 0, 0, 1, torch.device("cpu"),
+                                                  ProgramRenderer(fake, 6)))
+    assert isinstance(source, LiveProgramSource) and source.steps_per_epoch() == 8
+    with pytest.raises(ConfigError, match="mixup_k=7"):
+        _live(FakeRenderer(), mixup_k=7)
+
+
+def test_unknown_source_lists_valid_names():
+    cfg = load_config(None, ["data.source=web"])
+    with pytest.raises(ConfigError, match="folder, latent, live, program_time"):
+        build_source(cfg.data, SourceContext(8, 0, 0, 1, torch.device("cpu")))

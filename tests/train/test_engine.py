@@ -1,0 +1,98 @@
+"""The shared loop: exact resume, run-dir rules, checkpoint errors, live sources."""
+
+import pytest
+import torch
+
+from tests.train.conftest import tiny_run_overrides
+from tests.train.fakes import FakeRenderer
+from train import ce, moco, supcon
+from train.config import load_config
+from train.data.render_protocol import ProgramRenderer
+from train.engine import run_training
+from train.errors import CheckpointError, TrainError
+from train.rundir import read_metrics
+
+
+def _losses(run_dir):
+    return [(r["step"], r["loss"], r["top1"], r["lr"]) for r in read_metrics(run_dir)]
+
+
+def test_resumed_moco_run_repeats_the_uninterrupted_losses_exactly(tiny_folder, tmp_path):
+    # 2 epochs of 2 steps; stop mid-epoch (1), again mid-way through the next epoch (3), finish.
+    whole, parts = tmp_path / "whole", tmp_path / "parts"
+    common = {"data.batch_size": 16, "run.checkpoint_every_epochs": 5}
+    assert moco.main(tiny_run_overrides(tiny_folder, whole, **common)) == 0
+    assert moco.main(tiny_run_overrides(tiny_folder, parts, **common, **{"run.max_steps": 1})) == 0
+    assert [s for s, *_ in _losses(parts)] == [1]
+    assert not (parts / "backbone_torchvision.pt").exists()  # not finished yet
+    assert moco.main(tiny_run_overrides(tiny_folder, parts, **common, **{"run.max_steps": 3})
+                     + ["--resume"]) == 0
+    assert moco.main(tiny_run_overrides(tiny_folder, parts, **common) + ["--resume"]) == 0
+    assert _losses(parts) == _losses(whole) and len(_losses(whole)) == 4
+    a = torch.load(whole / "checkpoint.pt", weights_only=True)
+    b = torch.load(parts / "checkpoint.pt", weights_only=True)
+    assert torch.equal(a["model"]["queue.items"], b["model"]["queue.items"])
+    assert int(b["model"]["queue.pointer"]) == (4 * 16) % 32
+    assert torch.equal(a["backbone_torchvision"]["layer4.1.bn2.running_var"],
+                       b["backbone_torchvision"]["layer4.1.bn2.running_var"])
+    assert (parts / "command.txt").read_text().count("--resume") == 2
+
+
+def test_existing_checkpoint_needs_resume(tiny_folder, tmp_path, capsys):
+    args = tiny_run_overrides(tiny_folder, tmp_path / "run", **{"run.max_steps": 1})
+    assert supcon.main(args) == 0
+    assert supcon.main(args) == 1
+    assert "pass --resume" in capsys.readouterr().err
+
+
+def test_resume_without_checkpoint_names_the_file(tiny_folder, tmp_path, capsys):
+    assert supcon.main(tiny_run_overrides(tiny_folder, tmp_path / "run") + ["--resume"]) == 1
+    expected = f"checkpoint {tmp_path / 'run' / 'checkpoint.pt'}: no such file"
+    assert expected in capsys.readouterr().err
+
+
+def test_corrupt_or_mismatched_checkpoint_names_the_file(tiny_folder, tmp_path):
+    run_dir = tmp_path / "run"
+    cfg = load_config(None, tiny_run_overrides(tiny_folder, run_dir, **{"run.max_steps": 1})[1::2],
+                      defaults=supcon.DEFAULTS)
+    run_training(cfg, supcon.SPEC, argv=[], resume=False)
+    changed = load_config(None, ["optim.base_lr=0.5"], defaults=cfg)
+    with pytest.raises(CheckpointError, match=r"checkpoint .*\.pt: config differs.*base_lr"):
+        run_training(changed, supcon.SPEC, argv=[], resume=True)
+    with pytest.raises(CheckpointError, match="written by method 'supcon', not 'ce'"):
+        run_training(load_config(None, [], defaults=cfg), ce.SPEC, argv=[], resume=True)
+    (run_dir / "checkpoint.pt").write_bytes(b"\x00garbage")
+    with pytest.raises(CheckpointError, match=rf"{run_dir / 'checkpoint.pt'}: corrupt"):
+        run_training(cfg, supcon.SPEC, argv=[], resume=True)
+
+
+def _live_cfg(tmp_path, source: str, **extra):
+    values = {"data.source": source, "data.images_per_epoch": 16, "data.batch_size": 8,
+              "data.augment.crop_size": 32, "run.epochs": 1, "run.dir": str(tmp_path / source),
+              "run.device": "cpu", "run.progress": False, "run.tensorboard": False,
+              "model.embed_dim": 16}
+    values.update(extra)
+    return load_config(None, [f"{k}={v}" for k, v in values.items()])
+
+
+def test_live_mixup_source_trains_cross_entropy_with_a_fake_renderer(tmp_path):
+    fake = FakeRenderer(num_programs=5, size=48)
+    cfg = load_config(None, [], defaults=_live_cfg(tmp_path, "live", **{"data.live.mixup_k": 3}))
+    result = run_training(load_config(None, ["model.head=linear"], defaults=cfg), ce.SPEC,
+                          argv=[], resume=False, renderer=ProgramRenderer(fake, 5))
+    assert result.finished and result.global_step == 2
+    assert [ids.numel() for ids, _ in fake.calls] == [24, 24]  # 8 images x 3 programs a step
+
+
+def test_program_time_views_train_supcon_with_a_fake_renderer(tmp_path):
+    fake = FakeRenderer(num_programs=4, size=40)
+    result = run_training(_live_cfg(tmp_path, "program_time"), supcon.SPEC, argv=[],
+                          resume=False, renderer=ProgramRenderer(fake, 4))
+    assert result.finished and len(fake.calls) == 4  # two renders (t, t + dt) per step
+
+
+def test_non_finite_loss_stops_the_run(tiny_folder, tmp_path):
+    cfg = load_config(None, tiny_run_overrides(tiny_folder, tmp_path / "run")[1::2]
+                      + ["optim.base_lr=1.0e30"], defaults=ce.DEFAULTS)
+    with pytest.raises(TrainError, match="loss is (nan|inf)"):
+        run_training(cfg, ce.SPEC, argv=[], resume=False)

@@ -1,0 +1,127 @@
+"""Pick and build the data source named by `data.source`.
+
+Live sources need a render callable. It is either handed in (tests, notebooks, or a future
+render_vk adapter) or opened from `render_vk`, which `train` never imports elsewhere.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+
+from train.config import DataConfig
+from train.data.batch import BatchSource
+from train.data.folder import ImageFolderSource
+from train.data.latent import LatentViewSource, load_generator
+from train.data.live import LiveProgramSource
+from train.data.program_views import ProgramTimeViewSource
+from train.data.render_protocol import ProgramRenderer
+from train.errors import ConfigError, TrainError
+from train.registry import choose
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class SourceContext:
+    """Where a source runs: per-rank batch, seed, rank and world size, and the training device."""
+
+    batch_size: int
+    seed: int
+    rank: int
+    world_size: int
+    device: torch.device
+    renderer: ProgramRenderer | None = None  # for live sources; None: open render_vk
+
+
+def build_source(cfg: DataConfig, ctx: SourceContext) -> BatchSource:
+    """Build the source `cfg.source`.
+
+    Raises:
+        ConfigError: unknown source name (lists the valid ones) or bad source settings.
+        TrainError: a live source without a renderer and without render_vk.
+    """
+    return choose(SOURCES, cfg.source, key="data.source")(cfg, ctx)
+
+
+def _folder(cfg: DataConfig, ctx: SourceContext) -> BatchSource:
+    if not cfg.path:
+        raise ConfigError("data.source='folder' needs data.path (root/<class>/<image>)")
+    return ImageFolderSource(Path(cfg.path), batch_size=ctx.batch_size,
+                             resolution=cfg.resolution, num_workers=cfg.num_workers,
+                             seed=ctx.seed, rank=ctx.rank, world_size=ctx.world_size,
+                             pin_memory=ctx.device.type == "cuda")
+
+
+def _latent(cfg: DataConfig, ctx: SourceContext) -> BatchSource:
+    if not cfg.latent.generator:
+        raise ConfigError("data.source='latent' needs data.latent.generator ('module:factory')")
+    generator = load_generator(cfg.latent.generator, ctx.device)
+    return LatentViewSource(generator, latent_dim=cfg.latent.latent_dim, sigma=cfg.latent.sigma,
+                            batch_size=ctx.batch_size, steps_per_epoch=_virtual_steps(cfg, ctx),
+                            seed=ctx.seed, rank=ctx.rank, world_size=ctx.world_size,
+                            device=ctx.device)
+
+
+def _live(cfg: DataConfig, ctx: SourceContext) -> BatchSource:
+    renderer = ctx.renderer or open_renderer(cfg)
+    return LiveProgramSource(renderer, cfg.live, batch_size=ctx.batch_size,
+                             images_per_epoch=cfg.images_per_epoch, seed=ctx.seed,
+                             rank=ctx.rank, world_size=ctx.world_size)
+
+
+def _program_time(cfg: DataConfig, ctx: SourceContext) -> BatchSource:
+    renderer = ctx.renderer or open_renderer(cfg)
+    frames = -(-cfg.images_per_epoch // renderer.num_programs)
+    return ProgramTimeViewSource(renderer, cfg.live, batch_size=ctx.batch_size,
+                                 steps_per_epoch=_virtual_steps(cfg, ctx),
+                                 frames_per_program=frames, seed=ctx.seed, rank=ctx.rank)
+
+
+def _virtual_steps(cfg: DataConfig, ctx: SourceContext) -> int:
+    steps = cfg.images_per_epoch // (ctx.batch_size * ctx.world_size)
+    if steps == 0:
+        raise ConfigError(f"data.images_per_epoch={cfg.images_per_epoch} is less than one global "
+                          f"batch ({ctx.batch_size * ctx.world_size})")
+    return steps
+
+
+def open_renderer(cfg: DataConfig) -> ProgramRenderer:
+    """Open the live Vulkan renderer for cfg.live.programs at cfg.resolution.
+
+    The programs that compile are numbered 0..num_programs-1 (failures are logged by
+    render_vk). ``"builtin"`` in the list stands for render_vk's built-in pack.
+
+    Raises:
+        TrainError: render_vk cannot be imported, or no program to render.
+    """
+    if importlib.util.find_spec("render_vk") is None:
+        raise TrainError(f"data.source={cfg.source!r}: live rendering needs render_vk, which "
+                         "cannot be imported; render a dataset to disk and use source: folder")
+    if not cfg.live.programs:
+        raise ConfigError(f"data.source={cfg.source!r} needs data.live.programs (paths, or "
+                          "'builtin' for the built-in pack)")
+    if not cfg.resolution:
+        raise ConfigError(f"data.source={cfg.source!r} needs data.resolution (render size)")
+    from render_vk.errors import RenderError
+    from render_vk.live import open_live_renderer
+
+    try:
+        live = open_live_renderer(list(cfg.live.programs), int(cfg.resolution))
+    except RenderError as err:
+        raise TrainError(f"data.source={cfg.source!r}: {err}") from err
+    log.info("live rendering %d programs on %s", live.num_programs, live.renderer.device_name)
+    return ProgramRenderer(render=live, num_programs=live.num_programs)
+
+
+SOURCES: dict[str, Callable[[DataConfig, SourceContext], BatchSource]] = {
+    "folder": _folder,
+    "latent": _latent,
+    "live": _live,
+    "program_time": _program_time,
+}

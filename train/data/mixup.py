@@ -1,0 +1,58 @@
+"""MixUp of k images of different programs (Baradad et al. 2022, sec. 4.3: "MixUp-6").
+
+A mixed image is sum_i w_i * img_i with w ~ Dirichlet(1, ..., 1); the weighted sum runs on the
+images' device, one component at a time so that memory stays at one float batch.
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import Tensor
+
+
+def dirichlet_ones(batch: int, k: int, generator: torch.Generator) -> Tensor:
+    """(batch, k) float32 weights ~ Dirichlet(1, ..., 1): normalised Exponential(1) draws."""
+    exp = -torch.log1p(-torch.rand(batch, k, generator=generator, dtype=torch.float64))
+    return (exp / exp.sum(dim=1, keepdim=True)).to(torch.float32)
+
+
+def distinct_programs(batch: int, k: int, num_programs: int, generator: torch.Generator) -> Tensor:
+    """(batch, k) int64 program ids, distinct within each row, uniform over [0, num_programs).
+
+    Small problems draw without replacement directly; large ones (a 1.3M-image fixed dataset over
+    21k programs) redraw the rare rows that repeat a program, which needs no (batch, P) matrix.
+    """
+    if k > num_programs:
+        raise ValueError(f"mixup of {k} images needs at least {k} programs, have {num_programs}")
+    if batch * num_programs <= 1 << 22:
+        weights = torch.ones(batch, num_programs)
+        return torch.multinomial(weights, k, replacement=False, generator=generator)
+    ids = torch.randint(num_programs, (batch, k), generator=generator)
+    while True:
+        ordered = ids.sort(dim=1).values
+        repeats = (ordered[:, 1:] == ordered[:, :-1]).any(dim=1)
+        count = int(repeats.sum())
+        if count == 0:
+            return ids
+        ids[repeats] = torch.randint(num_programs, (count, k), generator=generator)
+
+
+def mix_components(components: Tensor, weights: Tensor) -> Tensor:
+    """Weighted sum over components.
+
+    Args:
+        components: (k * B, 3, H, W) uint8 or float, component-major: rows [i*B, (i+1)*B) hold
+            component i of every image; any strides, any device.
+        weights: (B, k) float, rows summing to 1 (moved to the components' device).
+
+    Returns:
+        (B, 3, H, W) float32 in [0, 1] on the components' device.
+    """
+    batch, k = weights.shape
+    weights = weights.to(components.device)
+    scale = 1.0 / 255.0 if components.dtype == torch.uint8 else 1.0
+    mixed = torch.zeros((batch, *components.shape[1:]), device=components.device)
+    for i in range(k):
+        part = components[i * batch:(i + 1) * batch].to(torch.float32)
+        mixed.add_(part * (weights[:, i] * scale).view(-1, 1, 1, 1))
+    return mixed.clamp_(0.0, 1.0)

@@ -1,0 +1,40 @@
+"""The render callable: how `train` receives images of programs without knowing how they are drawn.
+
+A renderer (the live Vulkan renderer of `render_vk`, or a fake in tests) is handed to sources as
+
+    render(program_ids, times_seconds) -> images
+
+Contract:
+    program_ids: (N,) int64 CPU tensor, indices into the renderer's loaded programs, each in
+        [0, num_programs).
+    times_seconds: (N,) float32 CPU tensor, the time uniform (Shadertoy `iTime`, TwiGL `t`) of
+        each image, seconds.
+    images: (N, 3, H, W) uint8, RGB, row 0 at the top (as `DESIGN.md` stores images), on the
+        renderer's device (CPU or CUDA). It may be a strided view, e.g.
+        `rgba_nhwc[..., :3].permute(0, 3, 1, 2)` of a mapped buffer, and is only valid until the
+        next call: the renderer may draw into the same memory again. Sources therefore consume or
+        copy it before they call again.
+    Same (program, time) -> same pixels: sources rely on it for fixed datasets and exact resume.
+    A renderer raises an exception (render_vk's RenderError) instead of returning placeholders.
+
+Nothing here imports a renderer; `train.data.build` asks for one only for live sources.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple, Protocol
+
+from torch import Tensor
+
+
+class RenderFn(Protocol):
+    def __call__(self, program_ids: Tensor, times_seconds: Tensor) -> Tensor:
+        """(N,) int64, (N,) float32 seconds, both on CPU -> (N, 3, H, W) uint8; see module doc."""
+        ...
+
+
+class ProgramRenderer(NamedTuple):
+    """A render callable and how many programs it has loaded (valid ids: 0 .. num_programs-1)."""
+
+    render: RenderFn
+    num_programs: int

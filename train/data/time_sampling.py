@@ -1,0 +1,39 @@
+"""Time sampling of program renders (Baradad et al. 2022, sec. 3; DESIGN.md "Time sampling").
+
+A sampler maps frame indices (N,) int64 to times (N,) float32 seconds:
+- "continuous": frame n gets t ~ U[n / fps, (n + 1) / fps] (fps = 4 in the paper);
+- "random": t ~ U[lo, hi] whatever the frame (paper: U[0.1, 10]).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import torch
+from torch import Tensor
+
+from train.config import LiveConfig
+from train.registry import choose
+
+TimeSampler = Callable[[Tensor, LiveConfig, torch.Generator], Tensor]
+
+
+def sample_continuous(frames: Tensor, cfg: LiveConfig, generator: torch.Generator) -> Tensor:
+    jitter = torch.rand(frames.shape, generator=generator)
+    return ((frames.to(torch.float64) + jitter) / cfg.fps).to(torch.float32)
+
+
+def sample_random(frames: Tensor, cfg: LiveConfig, generator: torch.Generator) -> Tensor:
+    low, high = cfg.time_range_seconds
+    return (low + (high - low) * torch.rand(frames.shape, generator=generator)).to(torch.float32)
+
+
+TIME_SAMPLERS: dict[str, TimeSampler] = {
+    "continuous": sample_continuous,
+    "random": sample_random,
+}
+
+
+def time_sampler(name: str) -> TimeSampler:
+    """Raises ConfigError naming data.live.time_sampling and the valid names."""
+    return choose(TIME_SAMPLERS, name, key="data.live.time_sampling")

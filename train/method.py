@@ -1,0 +1,68 @@
+"""What the engine needs from a training method, and the pieces methods share.
+
+A method is an nn.Module whose forward takes the augmented views and labels of one batch and
+returns a StepOutput; it exposes the backbone to export. Momentum updates and queues stay inside
+the method's forward, so DistributedDataParallel sees one forward per step.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import NamedTuple
+
+import torch
+from torch import Tensor, nn
+
+from train.config import TrainConfig
+from train.models.backbones import Backbone
+
+
+class StepOutput(NamedTuple):
+    """loss: scalar to minimise. top1: scalar in [0, 1], detached: the share of anchors whose
+    highest logit is a positive (contrastive top-1 accuracy) or the classification accuracy."""
+
+    loss: Tensor
+    top1: Tensor
+
+
+class Method(nn.Module):
+    """Base class: subclasses set `backbone` and implement forward(views, labels)."""
+
+    backbone: Backbone
+
+    def forward(self, views: tuple[Tensor, ...], labels: Tensor) -> StepOutput:
+        """views: num_views tensors (B, 3, h, w) float, normalised; labels: (B,) int64."""
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class MethodSpec:
+    """An entry point's method: its name, views per image, defaults and how to build it.
+
+    build(cfg, num_classes) -> Method; num_classes is the source's (None: one class per sample).
+    """
+
+    name: str
+    num_views: int
+    defaults: TrainConfig
+    build: Callable[[TrainConfig, int | None], Method]
+
+
+def float32_losses(like: Tensor) -> torch.autocast:
+    """Context that turns the engine's bf16 autocast off, so that similarities divided by a small
+    temperature and their softmax are computed in float32; pass float32 inputs inside it."""
+    return torch.autocast(device_type=like.device.type, enabled=False)
+
+
+@torch.no_grad()
+def top1_accuracy(logits: Tensor, targets: Tensor) -> Tensor:
+    """Share of rows (B, C) whose argmax is the target (B,) column; a detached scalar."""
+    return (logits.argmax(dim=1) == targets).float().mean()
+
+
+@torch.no_grad()
+def top1_positive(logits: Tensor, positives: Tensor) -> Tensor:
+    """Share of rows (N, M) whose argmax column is marked in positives (N, M) bool."""
+    best = logits.argmax(dim=1, keepdim=True)
+    return positives.gather(1, best).float().mean()

@@ -1,0 +1,1 @@
+"""Backbones (image -> embedding), heads (embedding -> projection or logits), momentum updates."""
