@@ -25,7 +25,8 @@ from eval.config import (BackboneConfig, FeatureConfig, as_dict, choose, default
 from eval.errors import ConfigError, EvalError
 from eval.feature_spaces import encoder_space
 from eval.features import FeatureCache, FeatureSet, cache_key
-from eval.program_folders import list_programs, read_program_images, sample_files
+from eval.program_folders import (list_programs, read_program_images, read_render_report,
+                                 sample_files)
 from eval.predictor import (PredictorConfig, fit_predictor, greedy_select, predict_scores,
                             program_descriptor)
 from eval.programs import embed_array
@@ -127,6 +128,18 @@ def rank_programs(cfg: RankingConfig, argv: list[str] | None = None) -> dict[str
                   backbone=backbone, rho=rho, argv=argv)
 
 
+def selection_entries(root: str | Path, selection: list[Path]) -> list[str]:
+    """Lines of ``selection.txt``: each program's source file (from the renderer's
+    ``report.json`` ``origin``), so that render_vk.render and live training accept the list;
+    the image folder where the source is unknown."""
+    origins = read_render_report(root)
+    out = []
+    for folder in selection:
+        origin = str(origins.get(folder.name, {}).get("origin", "")).split("#")[0]
+        out.append(origin if origin and Path(origin).is_file() else str(folder))
+    return out
+
+
 def _write(cfg: RankingConfig, programs: list[Path], *, scores: dict[str, float],
            predicted: torch.Tensor, selection: list[Path], backbone: FrozenBackbone,
            rho: float | None, argv: list[str] | None) -> dict[str, Any]:
@@ -138,7 +151,8 @@ def _write(cfg: RankingConfig, programs: list[Path], *, scores: dict[str, float]
     rows.sort(key=lambda r: -r["predicted"])
     columns = ("program", "predicted", "score", "seen", "selected_rank")
     report.write_tables(out / "predictions", rows, columns)
-    atomic.write_text(out / "selection.txt", "".join(f"{p}{os.linesep}" for p in selection))
+    atomic.write_text(out / "selection.txt",
+                      "".join(f"{p}{os.linesep}" for p in selection_entries(cfg.root, selection)))
     result = {"encoder": backbone.label, "weights": backbone.identity, "rows": rows,
               "validation_spearman": rho, "selection": [str(p) for p in selection],
               "config": as_dict(cfg), "run": cli.run_metadata(argv)}

@@ -148,7 +148,8 @@ def run(args) -> int:
     try:
         log.info("device: %s", renderer.device_name)
         for state in renderer.load(sources):
-            report[state.name] = ProgramReport(status=state.status, log=state.log)
+            report[state.name] = ProgramReport(status=state.status, log=state.log,
+                                               origin=state.source.origin)
         jobs = plan_jobs(renderer.programs, args, _sampling(args), rank, world)
         todo = [j for j in jobs if not j.path.exists()]
         for j in jobs:

@@ -17,6 +17,7 @@ class ProgramReport:
 
     status: str = "ok"
     log: str = ""
+    origin: str = ""  # the program's source (file, or file#index for JSON lists)
     seconds: float = 0.0
     constant: bool = True
     static: bool = True
@@ -44,7 +45,7 @@ class ProgramReport:
         seen = self.images > 0
         return {"status": self.status, "log": self.log, "seconds": round(self.seconds, 4),
                 "constant": bool(self.constant and seen), "static": bool(self.static and seen),
-                "images": self.images}
+                "images": self.images, "origin": self.origin}
 
 
 def write_contact_sheet(out: Path, names: list[str], ext: str, per_row: int = 8,

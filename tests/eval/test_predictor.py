@@ -61,3 +61,19 @@ def test_predictor_cli_ranks_unseen_programs_and_writes_selection(tmp_path, prog
     unseen = {str(root / f"p{i:02d}") for i in (0, 3, 6, 9)}
     assert len(selection) == 2 and set(selection) <= unseen
     assert (out / "predictions.csv").read_text().startswith("program,predicted,score")
+
+
+def test_selection_lists_program_sources_from_the_render_report(tmp_path):
+    import json
+
+    from eval.program_ranking import selection_entries
+
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "a.glsl").write_text("void mainImage(out vec4 c, in vec2 f){c=vec4(1);}")
+    out = tmp_path / "out"
+    (out / "a").mkdir(parents=True)
+    (out / "b").mkdir()
+    (out / "report.json").write_text(json.dumps({"a": {"status": "ok",
+                                                       "origin": str(src / "a.glsl")}}))
+    assert selection_entries(out, [out / "a", out / "b"]) == [str(src / "a.glsl"), str(out / "b")]

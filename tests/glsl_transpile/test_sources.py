@@ -140,3 +140,10 @@ def test_records_are_immutable():
     src = from_code(SHADERTOY_CODE, "x")
     with pytest.raises(AttributeError):
         src.code = ""
+
+
+def test_txt_list_of_absolute_paths_is_a_manifest(tmp_path):
+    (tmp_path / "one.glsl").write_text(SHADERTOY_CODE)
+    m = tmp_path / "selection.txt"
+    m.write_text(f"{tmp_path / 'one.glsl'}\n")
+    assert [s.name for s in load_path(m)] == ["one"]
