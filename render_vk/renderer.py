@@ -207,14 +207,20 @@ class Renderer:
         """
         n = len(request.programs)
         for idx in set(request.programs):
-            if not 0 <= idx < len(self.programs) or self.programs[idx].status != "ok":
-                name = self.programs[idx].name if 0 <= idx < len(self.programs) else idx
-                raise RenderError(f"program {name} cannot be rendered "
-                                  f"({self.programs[idx].status if 0 <= idx < len(self.programs) else 'unknown'})")
+            if not 0 <= idx < len(self.programs):
+                raise RenderError(f"no program with index {idx} ({len(self.programs)} loaded)")
+            state = self.programs[idx]
+            if state.status != "ok":
+                raise RenderError(f"program {state.name} cannot be rendered ({state.status})")
         slot = self._slot(n, n * request.width * request.height)
         dispatches, groups = self._prepare(slot, request)
         self._run(slot, dispatches, groups)
         return rgba_to_tensor(slot.pixels.array, n, request.height, request.width)
+
+    def last_dispatch_seconds(self) -> list[float] | None:
+        """Device seconds of each dispatch (one per program) of the last render, if timed."""
+        slot = self._slots[(self._next_slot - 1) % len(self._slots)]
+        return None if slot is None else slot.stream.dispatch_seconds()
 
     def _slot(self, images: int, pixels: int) -> _Slot:
         i = self._next_slot

@@ -7,6 +7,18 @@ import numpy as np
 import pytest
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _caches_under_tmp(tmp_path_factory):
+    """Tests write only under pytest's temporary folders: the SPIR-V cache included."""
+    old = os.environ.get("GLSL_TRANSPILE_CACHE")
+    os.environ["GLSL_TRANSPILE_CACHE"] = str(tmp_path_factory.mktemp("spirv-cache"))
+    yield
+    if old is None:
+        os.environ.pop("GLSL_TRANSPILE_CACHE", None)
+    else:
+        os.environ["GLSL_TRANSPILE_CACHE"] = old
+
+
 @pytest.fixture(scope="session")
 def kernel_runner():
     from render_vk.kernel_run import KernelRunner
