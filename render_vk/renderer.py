@@ -110,12 +110,55 @@ class _Slot:
             self._stack.close()
             raise
         self.images, self.pixel_capacity = images, pixels
+        self.pending: PendingRender | None = None
 
     def fits(self, images: int, pixels: int) -> bool:
         return images <= self.images and pixels <= self.pixel_capacity
 
     def close(self) -> None:
+        if self.pending is not None:
+            self.pending.invalidate()
         self._stack.close()
+
+
+class PendingRender:
+    """A submitted request. ``result()`` waits (once) and returns the images tensor."""
+
+    def __init__(self, renderer: "Renderer", slot: _Slot, dispatches, groups,
+                 request: RenderRequest):
+        self._renderer, self._slot = renderer, slot
+        self._dispatches, self._groups, self.request = dispatches, groups, request
+        self._images: torch.Tensor | None = None
+        self._error: Exception | None = None
+
+    def wait(self) -> None:
+        """Wait for the device; errors are kept for ``result()``."""
+        if self._images is not None or self._error is not None:
+            return
+        try:
+            self._renderer._finish(self._slot, self._dispatches, self._groups)
+            req = self.request
+            self._images = rgba_to_tensor(self._slot.pixels.array, len(req.programs),
+                                          req.height, req.width)
+        except RenderError as err:
+            self._error = err
+        finally:
+            if self._slot.pending is self:
+                self._slot.pending = None
+
+    def result(self) -> torch.Tensor:
+        """``(N, 3, H, W) uint8`` (valid until this slot is reused); raises what rendering
+        raised (``RenderTimeoutError``...)."""
+        self.wait()
+        if self._error is not None:
+            raise self._error
+        return self._images
+
+    def invalidate(self) -> None:
+        """The slot is being destroyed (device rebuilt or renderer closed)."""
+        if self._images is None and self._error is None:
+            self._error = RenderError("render was in flight when the device was rebuilt or "
+                                      "the renderer closed; submit it again")
 
 
 class Renderer:
@@ -205,6 +248,12 @@ class Renderer:
             RenderError: a requested program is not ``ok``.
             RenderTimeoutError: the batch hung; culprits are now marked ``timeout``.
         """
+        return self.submit(request).result()
+
+    def submit(self, request: RenderRequest) -> "PendingRender":
+        """Start rendering ``request`` and return at once; ``result()`` waits for the images.
+        Up to ``ring_size`` requests can be in flight (submitting more waits for the oldest),
+        e.g. to render batch n+1 while batch n is consumed."""
         n = len(request.programs)
         for idx in set(request.programs):
             if not 0 <= idx < len(self.programs):
@@ -214,8 +263,9 @@ class Renderer:
                 raise RenderError(f"program {state.name} cannot be rendered ({state.status})")
         slot = self._slot(n, n * request.width * request.height)
         dispatches, groups = self._prepare(slot, request)
-        self._run(slot, dispatches, groups)
-        return rgba_to_tensor(slot.pixels.array, n, request.height, request.width)
+        slot.stream.submit(dispatches, timestamps=self.config.watchdog)
+        slot.pending = PendingRender(self, slot, dispatches, groups, request)
+        return slot.pending
 
     def last_dispatch_seconds(self) -> list[float] | None:
         """Device seconds of each dispatch (one per program) of the last render, if timed."""
@@ -226,6 +276,8 @@ class Renderer:
         i = self._next_slot
         self._next_slot = (i + 1) % len(self._slots)
         slot = self._slots[i]
+        if slot is not None and slot.pending is not None:
+            slot.pending.wait()  # the oldest request in flight must finish before reuse
         if slot is None or not slot.fits(images, pixels):
             if slot is not None:
                 slot.close()
@@ -250,8 +302,8 @@ class Renderer:
             groups.append((int(prog), int(count)))
         return dispatches, groups
 
-    def _run(self, slot: _Slot, dispatches: list[Dispatch], groups) -> None:
-        slot.stream.submit(dispatches, timestamps=self.config.watchdog)
+    def _finish(self, slot: _Slot, dispatches: list[Dispatch], groups) -> None:
+        """Wait for a submitted batch; on a hang recover and raise ``RenderTimeoutError``."""
         try:
             slot.stream.wait(self.config.batch_timeout_s, "batch")
         except RenderTimeoutError:

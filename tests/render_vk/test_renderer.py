@@ -160,3 +160,17 @@ def test_hung_batch_is_recovered_and_the_culprit_named():
             r.render(RenderRequest([0, 1, 2, 3] * 2, [1.0] * 8, RES, RES))
         assert [p.status for p in r.programs] == ["ok", "ok", "ok", "timeout"]
         assert r.render(RenderRequest([0, 1, 2], [1.0] * 3, RES, RES)).shape == (3, 3, RES, RES)
+
+
+def test_submit_keeps_requests_in_flight_and_results_stay_correct(renderer):
+    ok = renderer.ok_indices()
+    req_a = RenderRequest(ok[:4], [0.5] * 4, RES, RES)
+    req_b = RenderRequest(ok[4:8], [1.5] * 4, RES, RES)
+    expected_a = renderer.render(req_a).clone()
+    expected_b = renderer.render(req_b).clone()
+    pending_a = renderer.submit(req_a)
+    pending_b = renderer.submit(req_b)  # ring of 2: both in flight
+    assert torch.equal(pending_b.result(), expected_b)
+    assert torch.equal(pending_a.result(), expected_a)
+    pending_c = renderer.submit(req_b)  # reuses a's slot: waits for it first
+    assert torch.equal(pending_c.result(), expected_b)
