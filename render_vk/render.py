@@ -104,7 +104,10 @@ def _render_batch(renderer: Renderer, jobs: list[Job], args, report) -> list[tup
         except RenderTimeoutError as err:
             log.warning("%s", err)
             bad = {i for i, p in enumerate(renderer.programs) if p.status != "ok"}
-            jobs = [j for j in jobs if not bad & set(j.programs)]
+            remaining = [j for j in jobs if not bad & set(j.programs)]
+            if len(remaining) == len(jobs):
+                raise  # nothing was excluded: retrying would hang again
+            jobs = remaining
             continue
         elapsed = time.perf_counter() - start
         for p in set(programs):
@@ -116,14 +119,42 @@ def _render_batch(renderer: Renderer, jobs: list[Job], args, report) -> list[tup
 
 
 def _mix(images: torch.Tensor, jobs: list[Job], args) -> torch.Tensor:
+    """Mix each job's k images; weights (and boxes) depend only on (seed, image index), so a
+    resumed run mixes exactly as an uninterrupted one."""
     k = args.mixup or args.cutmix
     if not k:
         return images
-    gen = torch.Generator().manual_seed(args.seed * 1_000_003 + jobs[0].index)
-    weights = dirichlet_weights(len(jobs), k, gen, images.device)
-    if args.mixup:
-        return mixup(images, weights)
-    return cutmix(images, cutmix_boxes(weights, args.resolution, args.resolution, gen))
+    out = []
+    for i, job in enumerate(jobs):
+        gen = torch.Generator().manual_seed(args.seed * 1_000_003 + job.index)
+        weights = dirichlet_weights(1, k, gen, images.device)
+        group = images[i * k:(i + 1) * k]
+        if args.mixup:
+            out.append(mixup(group, weights))
+        else:
+            boxes = cutmix_boxes(weights, args.resolution, args.resolution, gen)
+            out.append(cutmix(group, boxes))
+    return torch.cat(out)
+
+
+def _restore_observations(out: Path, report_name: str, jobs: list[Job], renderer,
+                          report: dict[str, ProgramReport]) -> None:
+    """Account images already on disk: from the previous report when its counts agree, else
+    by decoding the files of that program."""
+    on_disk: dict[str, list[Path]] = {}
+    for j in jobs:
+        if len(j.programs) == 1 and j.path.exists():
+            on_disk.setdefault(renderer.programs[j.programs[0]].name, []).append(j.path)
+    previous = {}
+    if (out / report_name).is_file():
+        try:
+            previous = json.loads((out / report_name).read_text())
+        except (OSError, json.JSONDecodeError):
+            previous = {}
+    for name, paths in on_disk.items():
+        if not report[name].restore(previous.get(name), len(paths)):
+            for path in paths:
+                report[name].observe_file(path)
 
 
 def run(args) -> int:
@@ -152,9 +183,7 @@ def run(args) -> int:
                                                origin=state.source.origin)
         jobs = plan_jobs(renderer.programs, args, _sampling(args), rank, world)
         todo = [j for j in jobs if not j.path.exists()]
-        for j in jobs:
-            if j.path.exists() and len(j.programs) == 1:
-                report[renderer.programs[j.programs[0]].name].observe_file(j.path)
+        _restore_observations(args.out, _report_name(rank, world), jobs, renderer, report)
         _render_all(renderer, writer, todo, args, report, len(jobs) - len(todo))
         writer.close()
     except OutputError as err:
@@ -186,8 +215,12 @@ def _render_all(renderer, writer, todo, args, report, done_before) -> None:
                 bar.update(1)
 
 
+def _report_name(rank: int, world: int) -> str:
+    return "report.json" if world == 1 else f"report.rank{rank}.json"
+
+
 def _write_report(out: Path, report: dict[str, ProgramReport], rank: int, world: int) -> None:
-    name = "report.json" if world == 1 else f"report.rank{rank}.json"
+    name = _report_name(rank, world)
     merged = {k: v.to_json() for k, v in sorted(report.items())}
     atomic_write_bytes(out / name, json.dumps(merged, indent=1).encode())
     if world > 1 and rank == 0:

@@ -45,7 +45,22 @@ class ProgramReport:
         seen = self.images > 0
         return {"status": self.status, "log": self.log, "seconds": round(self.seconds, 4),
                 "constant": bool(self.constant and seen), "static": bool(self.static and seen),
-                "images": self.images, "origin": self.origin}
+                "images": self.images, "origin": self.origin,
+                "state": {"first": self._first,
+                          "colour": self._colour.hex() if self._colour else None}}
+
+    def restore(self, entry: dict | None, images_on_disk: int) -> bool:
+        """Take the observations of an earlier run's entry if it accounted exactly
+        ``images_on_disk`` images; False (nothing changed) otherwise."""
+        state = (entry or {}).get("state") or {}
+        if not entry or entry.get("images") != images_on_disk or not state.get("first"):
+            return False
+        self.images = images_on_disk
+        self.constant, self.static = bool(entry["constant"]), bool(entry["static"])
+        self._first = state["first"]
+        self._colour = bytes.fromhex(state["colour"]) if state.get("colour") else None
+        self.seconds += float(entry.get("seconds", 0.0))
+        return True
 
 
 def write_contact_sheet(out: Path, names: list[str], ext: str, per_row: int = 8,

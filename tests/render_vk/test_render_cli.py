@@ -119,3 +119,37 @@ def test_torchrun_shards_programs_and_merges_reports(tmp_path):
     assert report["broken"]["status"] == "compile_error"
     assert sum(e["images"] for e in report.values()) == 6
     assert len(list(out.rglob("*.png"))) == 6
+
+
+def test_mixup_resume_gives_the_same_images(tmp_path):
+    src = _programs(tmp_path, n=4, bad=False)
+    args = [str(src), "--resolution", "16", "--mixup", "3", "--total", "12", "--batch-size", "6",
+            "--quiet"]
+    ref = tmp_path / "ref"
+    assert main(args + ["--out", str(ref)]) == 0
+    out = tmp_path / "resumed"
+    assert main(args + ["--out", str(out)]) == 0
+    for p in sorted(out.glob("*.png"))[3:8]:  # as if killed: some images missing
+        p.unlink()
+    assert main(args + ["--batch-size", "9", "--out", str(out)]) == 0
+    assert _files(out) == _files(ref)
+
+
+def test_resume_reuses_the_report_instead_of_decoding(tmp_path, monkeypatch):
+    from render_vk.report import ProgramReport
+
+    src = _programs(tmp_path, n=2, bad=False)
+    out = tmp_path / "out"
+    args = [str(src), "--out", str(out), "--resolution", "16", "--samples", "3", "--quiet"]
+    assert main(args) == 0
+    first = json.loads((out / "report.json").read_text())
+
+    def no_decoding(self, path):
+        raise AssertionError("decoded an image although the report accounted for it")
+
+    monkeypatch.setattr(ProgramReport, "observe_file", no_decoding)
+    assert main(args) == 0
+    again = json.loads((out / "report.json").read_text())
+    for name, entry in first.items():
+        assert again[name]["images"] == entry["images"] == 3
+        assert again[name]["static"] == entry["static"]
