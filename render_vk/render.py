@@ -40,8 +40,9 @@ def parse_args(argv):
     ap = argparse.ArgumentParser(prog="python -m render_vk.render", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("sources", nargs="*", help="program files, folders, Shadertoy JSON, manifests")
+    ap.add_argument("--list-devices", action="store_true", help="list Vulkan devices and exit")
     ap.add_argument("--builtin", action="store_true", help="add the built-in program pack")
-    ap.add_argument("--out", type=Path, required=True)
+    ap.add_argument("--out", type=Path, default=None)
     ap.add_argument("--resolution", type=int, default=256)
     ap.add_argument("--times", type=str, default=None, help="explicit times, e.g. 0.5,2,4.5")
     ap.add_argument("--samples", type=int, default=None, help="images per program")
@@ -61,6 +62,10 @@ def parse_args(argv):
     ap.add_argument("--contact-sheet", action="store_true", help="write OUT/contact_sheet.png")
     ap.add_argument("--quiet", action="store_true")
     args = ap.parse_args(argv)
+    if args.list_devices:
+        return args
+    if args.out is None:
+        ap.error("--out is required")
     if not args.sources and not args.builtin:
         ap.error("give SOURCE paths or --builtin")
     if args.mixup and args.cutmix:
@@ -246,8 +251,19 @@ def _merge_rank_reports(out: Path, world: int, wait_s: float = 600.0) -> None:
     atomic_write_bytes(out / "report.json", json.dumps(merged, indent=1).encode())
 
 
+def _print_devices() -> int:
+    from .device import list_devices
+
+    for d in list_devices():
+        print(f"[{d.index}] {d.name} ({d.kind}), subgroup size {d.subgroup_size}, "
+              f"quad ops {'yes' if d.quad_ops else 'no'}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.list_devices:
+        return _print_devices()
     logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO,
                         format="%(levelname)s %(name)s: %(message)s")
     try:
