@@ -66,8 +66,17 @@ GLSL450_FUNCTIONS_NOT_IN_ES100 = {
     "atomicAnd", "atomicOr", "atomicXor", "atomicExchange", "atomicCompSwap", "imageLoad",
     "imageStore", "imageSize",
 }
-# built-in functions in ES 3.00 but not ES 1.00 are covered above; these exist in both and
-# a program may not redefine them anywhere, so they are left alone.
+# built-in functions of GLSL 4.50 absent from GLSL ES 3.00: a WebGL 2 program may define them
+GLSL450_FUNCTIONS_NOT_IN_ES300 = {
+    "noise1", "noise2", "noise3", "noise4", "bitfieldExtract", "bitfieldInsert",
+    "bitfieldReverse", "bitCount", "findLSB", "findMSB", "uaddCarry", "usubBorrow",
+    "umulExtended", "imulExtended", "fma", "frexp", "ldexp", "packUnorm4x8", "unpackUnorm4x8",
+    "packSnorm4x8", "unpackSnorm4x8", "interpolateAtCentroid", "interpolateAtSample",
+    "interpolateAtOffset", "barrier", "memoryBarrier", "atomicAdd", "atomicMin", "atomicMax",
+    "atomicAnd", "atomicOr", "atomicXor", "atomicExchange", "atomicCompSwap", "imageLoad",
+    "imageStore", "imageSize", "textureQueryLod", "textureQueryLevels", "packDouble2x32",
+    "unpackDouble2x32",
+}
 
 QUALIFIERS = {"const", "highp", "mediump", "lowp", "precise", "invariant", "flat", "smooth",
               "centroid", "noperspective", "uniform", "in", "out", "varying", "attribute"}

@@ -115,6 +115,8 @@ def _rename_identifiers(tokens: list[Token], webgl1: bool) -> None:
     if webgl1:
         clashes |= names.ES300_NEW_KEYWORDS
         clashes |= _user_functions(tokens) & names.GLSL450_FUNCTIONS_NOT_IN_ES100
+    else:
+        clashes |= _user_functions(tokens) & names.GLSL450_FUNCTIONS_NOT_IN_ES300
     renames.update({n: "_ku_" + n for n in clashes})
     for i, t in enumerate(tokens):
         if t.kind != IDENT:

@@ -125,3 +125,11 @@ def test_kernel_puts_user_code_under_line_directive_one():
     assert "#line 1 1\nvoid mainImage" in glsl
     wrapped = to_compute(from_code("o=vec4(1);", "w", mode="geekest_300es")).glsl
     assert "#line 1 1\nvoid _kUserMain(){o=vec4(1);" in wrapped
+
+
+def test_webgl2_program_may_define_functions_that_only_desktop_glsl_has():
+    from glsl_transpile import compile_program
+    code = ("float bitCount(float x){return x*2.;}\nfloat noise1(vec2 p){return fract(p.x);}\n"
+            "void mainImage(out vec4 O, vec2 C){ O=vec4(bitCount(.1)+noise1(C*.01)); }\n")
+    result = compile_program(from_code(code, "names"))
+    assert result.ok, result.error
