@@ -102,8 +102,9 @@ def pick_device(infos: list[DeviceInfo], choice: int | str | None) -> DeviceInfo
 class VulkanDevice:
     """Instance + logical device + one compute queue. ``close()`` destroys in reverse order."""
 
-    def __init__(self, choice: int | str | None = None):
+    def __init__(self, choice: int | str | None = None, *, extensions: tuple[str, ...] = ()):
         self._stack = ExitStack()
+        self.extensions = tuple(extensions)
         try:
             self.instance = create_instance()
             self._stack.callback(vk.vkDestroyInstance, self.instance, None)
@@ -142,7 +143,12 @@ class VulkanDevice:
         queue_info = vk.VkDeviceQueueCreateInfo(queueFamilyIndex=self.queue_family,
                                                 queueCount=1, pQueuePriorities=[1.0])
         next_chain = None
-        extensions = []
+        extensions = list(self.extensions)
+        available = {_text(e.extensionName)
+                     for e in vk.vkEnumerateDeviceExtensionProperties(self.physical, None)}
+        missing = [e for e in extensions if e not in available]
+        if missing:
+            raise RenderError(f"Vulkan device {self.info.name!r} lacks {', '.join(missing)}")
         if self.info.full_subgroups:
             next_chain = vk.VkPhysicalDeviceSubgroupSizeControlFeatures(
                 computeFullSubgroups=vk.VK_TRUE)

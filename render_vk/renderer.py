@@ -34,7 +34,7 @@ from .device import VulkanDevice
 from .dispatch import CommandStream, Dispatch
 from .errors import RenderError, RenderTimeoutError, VulkanError
 from .frames import pack_frames
-from .interop_cpu import rgba_to_tensor
+from .interop_cpu import mapped_tensor, rgba_to_tensor
 from .memory import HostBuffer
 from .pipeline import DescriptorSets, KernelLayout, create_pipeline
 
@@ -46,6 +46,8 @@ class RendererConfig:
     """Every knob of the renderer."""
 
     device: int | str | None = None   # index or name substring; None: best GPU, else lavapipe
+    output: str = "cpu"               # "cpu": mapped host memory; "cuda": the GPU's own memory
+                                      # imported into CUDA (interop_cuda; not yet run on a GPU)
     ring_size: int = 2
     batch_timeout_s: float = 60.0
     watchdog: bool = True
@@ -94,13 +96,12 @@ class ProgramState:
 class _Slot:
     """Buffers, descriptor set and command stream for one in-flight batch."""
 
-    def __init__(self, device, layout, images: int, pixels: int):
+    def __init__(self, device, layout, images: int, pixels: int, cuda_device: int | None):
         self._stack = ExitStack()
         try:
             self.frames = HostBuffer(device, max(80 * images, 80), cached=False)
             self._stack.callback(self.frames.close)
-            self.pixels = HostBuffer(device, max(4 * pixels, 4))
-            self._stack.callback(self.pixels.close)
+            self.pixels, self.flat = self._pixel_buffer(device, max(4 * pixels, 4), cuda_device)
             self.sets = DescriptorSets(device, layout, 1)
             self._stack.callback(self.sets.close)
             self.sets.bind(0, self.frames.buffer, self.pixels.buffer)
@@ -111,6 +112,20 @@ class _Slot:
             raise
         self.images, self.pixel_capacity = images, pixels
         self.pending: PendingRender | None = None
+
+    def _pixel_buffer(self, device, size_bytes: int, cuda_device: int | None):
+        """(buffer, flat uint8 tensor over it): mapped host memory, or GPU memory in CUDA."""
+        if cuda_device is None:
+            buf = HostBuffer(device, size_bytes)
+            self._stack.callback(buf.close)
+            return buf, mapped_tensor(buf.array)
+        from .interop_cuda import CudaImport, ExportableBuffer
+
+        buf = ExportableBuffer(device, size_bytes)
+        self._stack.callback(buf.close)
+        imported = CudaImport(buf, cuda_device)
+        self._stack.callback(imported.close)  # CUDA side is torn down before the Vulkan side
+        return buf, imported.tensor
 
     def fits(self, images: int, pixels: int) -> bool:
         return images <= self.images and pixels <= self.pixel_capacity
@@ -138,8 +153,8 @@ class PendingRender:
         try:
             self._renderer._finish(self._slot, self._dispatches, self._groups)
             req = self.request
-            self._images = rgba_to_tensor(self._slot.pixels.array, len(req.programs),
-                                          req.height, req.width)
+            self._images = rgba_to_tensor(self._slot.flat, len(req.programs), req.height,
+                                          req.width)
         except RenderError as err:
             self._error = err
         finally:
@@ -174,9 +189,19 @@ class Renderer:
     # -- lifecycle -----------------------------------------------------------------------------
     def _open_device(self) -> None:
         self._stack = ExitStack()
+        self.cuda_device = None
         try:
-            self.device = VulkanDevice(self.config.device)
+            if self.config.output not in ("cpu", "cuda"):
+                raise RenderError(f"RendererConfig.output={self.config.output!r}: use 'cpu' or "
+                                  "'cuda'")
+            cuda = self.config.output == "cuda"
+            from .interop_cuda import DEVICE_EXTENSIONS
+            self.device = VulkanDevice(self.config.device,
+                                       extensions=DEVICE_EXTENSIONS if cuda else ())
             self._stack.callback(self.device.close)
+            if cuda:
+                from .interop_cuda import cuda_device_for
+                self.cuda_device = cuda_device_for(self.device.info.uuid)
             self.layout = KernelLayout(self.device)
             self._stack.callback(self.layout.close)
             self._stack.callback(self._close_slots)
@@ -282,7 +307,8 @@ class Renderer:
             if slot is not None:
                 slot.close()
             grow = 1 if slot is None else 2  # amortise growth
-            self._slots[i] = slot = _Slot(self.device, self.layout, images * grow, pixels * grow)
+            self._slots[i] = slot = _Slot(self.device, self.layout, images * grow, pixels * grow,
+                                          self.cuda_device)
         return slot
 
     def _prepare(self, slot: _Slot, req: RenderRequest):
