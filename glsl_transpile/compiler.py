@@ -179,7 +179,7 @@ def _str(ffi, ptr) -> str:
     return ffi.string(ptr).decode("utf-8", "replace") if ptr != ffi.NULL else ""
 
 
-def compile_spirv(name: str, glsl: str, *, user_string: int = 1) -> bytes:
+def compile_spirv(name: str, glsl: str, *, user_string: int = 1, common_string: int = 3) -> bytes:
     """Compile kernel text to SPIR-V; errors name the program and the user's line.
 
     Raises:
@@ -196,4 +196,7 @@ def compile_spirv(name: str, glsl: str, *, user_string: int = 1) -> bytes:
         if first is None:
             raise ShaderCompileError(name, None, f"glslang {err.stage} failed", err.log) from err
         line = first.line if first.string == user_string else None
-        raise ShaderCompileError(name, line, first.message, err.log) from err
+        message = first.message
+        if first.string == common_string:
+            message = f"Common pass line {first.line}: {message}"
+        raise ShaderCompileError(name, line, message, err.log) from err

@@ -72,11 +72,14 @@ def to_fragment(src: ShaderSource, *, desktop: bool = True) -> FragmentProgram:
     zeroed each time their declaration runs (Mesa's glsl_zero_init zeroes once per function)."""
     if desktop:
         src = ShaderSource(src.name, src.kind, src.mode,
-                           zero_initialise(desktop_precision(src.code)), src.origin, src.channels)
+                           zero_initialise(desktop_precision(src.code)), src.origin, src.channels,
+                           zero_initialise(desktop_precision(src.common)) if src.common else "")
     if src.kind == SHADERTOY:
         samplers = "".join(f"uniform {_SAMPLER_GLSL.get(c, 'sampler2D')} iChannel{i};\n"
                            for i, c in enumerate(src.channels))
-        text = _SHADERTOY_HEADER + samplers + "#line 1\n" + src.code + "\n" + _SHADERTOY_MAIN
+        common = src.common + "\n" if src.common else ""
+        text = _SHADERTOY_HEADER + samplers + common + "#line 1\n" + src.code + "\n" + \
+            _SHADERTOY_MAIN
         return FragmentProgram(src.name, text, "iResolution", "iTime", "iFrame", "iMouse", True)
     base, _, variant = src.mode.partition("_")
     text = _twigl_text(src, base, variant)

@@ -5,6 +5,7 @@ Layout of a kernel, by ``#line`` source-string number (glslang reports ``ERROR: 
 - string 0: the prelude (``templates/compute_prelude.glsl``), the platform's uniforms and, for
   TwiGL geekest modes, the helper library;
 - string 1: the user's code, rewritten line-for-line (line L is the user's line L);
+- string 3: a Shadertoy "Common" pass, when there is one (placed before string 1);
 - string 2: the epilogue (``templates/compute_main.glsl``) that computes the pixel position,
   sets the uniforms, runs the user's entry point and stores the pixel.
 
@@ -21,6 +22,7 @@ from .rewrite import USER_MAIN, UserCode, rewrite_user_code
 from .sources import SHADERTOY, ShaderSource
 
 USER_STRING = 1
+COMMON_STRING = 3  # a Shadertoy "Common" pass
 TILE = (8, 8)  # pixels per workgroup in x and y
 LOCAL_SIZE = 64
 
@@ -78,8 +80,12 @@ def to_compute(src: ShaderSource, *, unconst_lines: frozenset[int] = frozenset()
     wrapped = src.kind != SHADERTOY and twigl_wraps_main(src)
     if wrapped:
         code = "void main(){" + code + "\n}"  # same line: user line 1 stays line 1
+    common_lines = src.common.count("\n") + 1 if src.common else 0
+    if common_lines:  # rewritten together (shared structs, functions), then split apart
+        code = src.common + "\n" + code
     user = rewrite_user_code(code, shader=src.name, webgl1=is_webgl1(src),
-                             rename_main=src.kind != SHADERTOY, unconst_lines=unconst_lines)
+                             rename_main=src.kind != SHADERTOY,
+                             unconst_lines=frozenset(n + common_lines for n in unconst_lines))
     if src.kind == SHADERTOY:
         # a main() of the user's (outside inactive #if blocks) clashes with ours: glslang
         # reports it, and compile_program turns that into UnsupportedShaderError
@@ -89,7 +95,11 @@ def to_compute(src: ShaderSource, *, unconst_lines: frozenset[int] = frozenset()
             raise UnsupportedShaderError(src.name, "TwiGL program without a main() function")
         platform, setter = _twigl_platform(src), _twigl_setter(src, user)
     undef = "\n".join(f"#undef {m}" for m in user.macros)
-    parts = [template("compute_prelude.glsl"), platform, f"#line 1 {USER_STRING}", user.code,
+    lines = user.code.split("\n")
+    common_part = ([f"#line 1 {COMMON_STRING}", "\n".join(lines[:common_lines])]
+                   if common_lines else [])
+    parts = [template("compute_prelude.glsl"), platform, *common_part,
+             f"#line 1 {USER_STRING}", "\n".join(lines[common_lines:]),
              "#line 1 2", undef, setter, _epilogue(src, user)]
     return ComputeKernel(name=src.name, glsl="\n".join(parts))
 

@@ -43,6 +43,7 @@ class ShaderSource:
 
     ``channels`` gives the sampler kind of iChannel0..3 ("2d", "cube", "3d") when known (JSON).
     ``origin`` is where it came from (a path, ``path#index`` or "<string>").
+    ``common`` is a Shadertoy "Common" pass: code the platform puts before the image code.
     """
 
     name: str
@@ -51,6 +52,7 @@ class ShaderSource:
     code: str
     origin: str = "<string>"
     channels: tuple[str, ...] = field(default=("2d", "2d", "2d", "2d"))
+    common: str = ""
 
 
 def from_code(code: str, name: str, *, kind: str | None = None, mode: str | None = None,
@@ -121,9 +123,8 @@ def from_shadertoy_json(obj, origin: str) -> list[ShaderSource]:
     images = [p for p in passes if str(p.get("type", "image")).lower() == "image"]
     if len(images) != 1:
         raise UnsupportedShaderError(name, f"{len(images)} image passes (expected exactly one)")
-    common = [p for p in passes if str(p.get("type", "")).lower() == "common"]
-    if common:
-        raise UnsupportedShaderError(name, "a 'Common' pass (shared code across passes)")
+    common = "\n".join(str(p.get("code") or "") for p in passes
+                       if str(p.get("type", "")).lower() == "common")
     image = images[0]
     code = image.get("code")
     if not isinstance(code, str):
@@ -135,8 +136,10 @@ def from_shadertoy_json(obj, origin: str) -> list[ShaderSource]:
         if isinstance(ch, int) and 0 <= ch < 4:
             channels[ch] = CHANNEL_TYPES.get(ctype, "2d")
     src = from_code(code, name, kind=SHADERTOY, origin=origin)
+    if common and detect.find_include(common):
+        raise UnsupportedShaderError(name, "#include in the Common pass")
     return [ShaderSource(name=src.name, kind=SHADERTOY, mode="", code=src.code, origin=origin,
-                         channels=tuple(channels))]
+                         channels=tuple(channels), common=common)]
 
 
 def _json_or_none(text: str):

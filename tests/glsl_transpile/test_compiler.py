@@ -65,3 +65,22 @@ def test_cli_compiles_the_builtin_pack(tmp_path):
     assert main(["--builtin", "--strict", "--out", str(tmp_path), "--cache",
                  str(tmp_path / "cache")]) == 0
     assert (tmp_path / "report.json").exists() and len(list(tmp_path.glob("*.spv"))) >= 48
+
+
+def test_error_in_common_pass_names_the_common_line():
+    from glsl_transpile import ShaderSource
+    src = ShaderSource("withcommon", "shadertoy", "", "void mainImage(out vec4 c, in vec2 f){c=vec4(g(1.));}",
+                       common="float g(float x){\n  return x * oops;\n}")
+    with pytest.raises(ShaderCompileError, match="Common pass line 2") as info:
+        compile_spirv(src.name, to_compute(src).glsl)
+    assert info.value.line is None
+
+
+def test_image_error_line_is_unaffected_by_a_common_pass():
+    from glsl_transpile import ShaderSource
+    src = ShaderSource("withcommon", "shadertoy", "",
+                       "void mainImage(out vec4 c, in vec2 f){\n  c = vec4(nope);\n}",
+                       common="float g(float x){\n  return x;\n}\n\n")
+    with pytest.raises(ShaderCompileError) as info:
+        compile_spirv(src.name, to_compute(src).glsl)
+    assert info.value.line == 2

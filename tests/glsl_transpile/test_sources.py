@@ -147,3 +147,13 @@ def test_txt_list_of_absolute_paths_is_a_manifest(tmp_path):
     m = tmp_path / "selection.txt"
     m.write_text(f"{tmp_path / 'one.glsl'}\n")
     assert [s.name for s in load_path(m)] == ["one"]
+
+
+def test_common_pass_is_kept_with_the_image_pass(tmp_path):
+    passes = [{"type": "common", "name": "Common", "code": "float wave(float x){return .5+.5*sin(x);}"},
+              {"type": "image", "name": "Image", "code":
+               "void mainImage(out vec4 c, in vec2 f){c=vec4(wave(f.x*.1+iTime));}"}]
+    p = tmp_path / "common.json"
+    p.write_text(json.dumps(_api_json(passes)))
+    (src,) = load_path(p)
+    assert "wave" in src.common and "mainImage" in src.code

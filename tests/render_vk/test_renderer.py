@@ -174,3 +174,18 @@ def test_submit_keeps_requests_in_flight_and_results_stay_correct(renderer):
     assert torch.equal(pending_a.result(), expected_a)
     pending_c = renderer.submit(req_b)  # reuses a's slot: waits for it first
     assert torch.equal(pending_c.result(), expected_b)
+
+
+def test_common_pass_program_matches_reference(gl_reference):
+    from glsl_transpile import ShaderSource, compile_program
+    src = ShaderSource("common_demo", "shadertoy", "",
+                       "void mainImage(out vec4 c, in vec2 f){ vec2 u = f / iResolution.xy;\n"
+                       "  c = vec4(wave(u.x * 9. + iTime), u.y, wave(u.y * 7.), 1.); }",
+                       common="float wave(float x) { float y; y += .5 + .5 * sin(x); return y; }")
+    compiled = compile_program(src)
+    assert compiled.ok, compiled.error
+    with Renderer() as r:
+        r.load([src])
+        img = r.render(RenderRequest([0], [1.25], RES, RES))
+        ref = gl_reference.render(to_fragment(src), [FrameInputs(1.25, 0)], RES, RES)
+        assert psnr(img[0].permute(1, 2, 0).numpy(), ref[0]) >= 40.0
