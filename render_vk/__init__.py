@@ -4,7 +4,8 @@ Owns device choice, buffers, pipelines, batched dispatch, the hand-off to torch,
 MixUp/CutMix, and the render-to-disk and benchmark command lines. Must not know about training.
 Public surface: ``Renderer``, ``RendererConfig``, ``RenderRequest`` and the error classes.
 """
-from .errors import DeviceNotFoundError, RenderError, RenderTimeoutError, VulkanError
+from .errors import (DeviceNotFoundError, RenderConsistencyError, RenderError,
+                     RenderTimeoutError, VulkanError)
 
 
 def __getattr__(name):  # the renderer imports torch: load it only when asked for
@@ -14,5 +15,5 @@ def __getattr__(name):  # the renderer imports torch: load it only when asked fo
     raise AttributeError(name)
 
 
-__all__ = ["DeviceNotFoundError", "ProgramState", "RenderError", "RenderRequest",
+__all__ = ["DeviceNotFoundError", "ProgramState", "RenderConsistencyError", "RenderError", "RenderRequest",
            "RenderTimeoutError", "Renderer", "RendererConfig", "VulkanError"]

@@ -28,3 +28,7 @@ class RenderTimeoutError(RenderError):
         self.shader = shader
         self.seconds = seconds
         super().__init__(f"{shader}: rendering took longer than {seconds:.1f} s and was stopped")
+
+
+class RenderConsistencyError(RenderError):
+    """A fixed sample re-rendered differently: the device returned corrupt results."""

@@ -18,6 +18,7 @@ recovered (device rebuilt if lost), the culprit found by rendering programs alon
 """
 from __future__ import annotations
 
+import hashlib
 import logging
 import statistics
 import time
@@ -32,7 +33,7 @@ from glsl_transpile import ShaderSource, SpirvCache, compile_programs
 
 from .device import VulkanDevice
 from .dispatch import CommandStream, Dispatch
-from .errors import RenderError, RenderTimeoutError, VulkanError
+from .errors import RenderConsistencyError, RenderError, RenderTimeoutError, VulkanError
 from .frames import pack_frames
 from .interop_cpu import mapped_tensor, rgba_to_tensor
 from .memory import HostBuffer
@@ -50,6 +51,8 @@ class RendererConfig:
                                       # imported into CUDA (interop_cuda; not yet run on a GPU)
     ring_size: int = 2
     batch_timeout_s: float = 60.0
+    consistency_every: int = 0        # re-render a fixed sample every N renders and compare
+                                      # (catches silent corruption under shared load); 0 = off
     watchdog: bool = True
     slow_factor: float = 100.0
     slow_min_s: float = 0.25          # per image
@@ -182,6 +185,8 @@ class Renderer:
     def __init__(self, config: RendererConfig = RendererConfig()):
         self.config = config
         self.programs: list[ProgramState] = []
+        self._renders = 0
+        self._reference_digest: str | None = None
         self._slots: list[_Slot | None] = [None] * max(1, config.ring_size)
         self._next_slot = 0
         self._open_device()
@@ -273,7 +278,30 @@ class Renderer:
             RenderError: a requested program is not ``ok``.
             RenderTimeoutError: the batch hung; culprits are now marked ``timeout``.
         """
+        every = self.config.consistency_every
+        if every and self._renders % every == 0:  # before: the check must not reuse the slot
+            self.check_consistency()              # of the images handed out
+        self._renders += 1
         return self.submit(request).result()
+
+    def check_consistency(self) -> None:
+        """Re-render a fixed (program, time) sample and compare it with its first rendering.
+
+        Raises:
+            RenderConsistencyError: the pixels changed (the device returned corrupt results).
+        """
+        ok = self.ok_indices()
+        if not ok:
+            return
+        req = RenderRequest([ok[0]], [1.0], 16, 16, [0])
+        digest = hashlib.blake2b(self.submit(req).result().cpu().contiguous().numpy().tobytes(),
+                                 digest_size=16).hexdigest()
+        if self._reference_digest is None:
+            self._reference_digest = digest
+        elif digest != self._reference_digest:
+            raise RenderConsistencyError(
+                f"{self.programs[ok[0]].name} at t=1.0 rendered differently than before on "
+                f"{self.device_name}: results may be corrupt (shared GPU load, driver fault)")
 
     def submit(self, request: RenderRequest) -> "PendingRender":
         """Start rendering ``request`` and return at once; ``result()`` waits for the images.

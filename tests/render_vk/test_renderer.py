@@ -189,3 +189,17 @@ def test_common_pass_program_matches_reference(gl_reference):
         img = r.render(RenderRequest([0], [1.25], RES, RES))
         ref = gl_reference.render(to_fragment(src), [FrameInputs(1.25, 0)], RES, RES)
         assert psnr(img[0].permute(1, 2, 0).numpy(), ref[0]) >= 40.0
+
+
+def test_periodic_consistency_check_passes_and_catches_a_changed_result():
+    from render_vk import RenderConsistencyError
+
+    with Renderer(RendererConfig(consistency_every=2)) as r:
+        r.load(load_builtin_pack()[:3])
+        req = RenderRequest([0, 1, 2], [1.0, 2.0, 3.0], RES, RES)
+        for _ in range(6):
+            r.render(req)
+        assert r._reference_digest is not None
+        r._reference_digest = "0" * 32  # as if the first rendering had been different
+        with pytest.raises(RenderConsistencyError, match="corrupt"):
+            r.check_consistency()
