@@ -32,12 +32,11 @@ import torch
 from glsl_transpile import ShaderSource, SpirvCache, compile_programs
 
 from .device import VulkanDevice
-from .dispatch import CommandStream, Dispatch
+from .dispatch import Dispatch
 from .errors import RenderConsistencyError, RenderError, RenderTimeoutError, VulkanError
 from .frames import pack_frames
-from .interop_cpu import mapped_tensor, rgba_to_tensor
-from .memory import HostBuffer
-from .pipeline import DescriptorSets, KernelLayout, create_pipeline
+from .pipeline import KernelLayout, create_pipeline
+from .slots import PendingRender, Slot
 
 log = logging.getLogger(__name__)
 
@@ -96,89 +95,6 @@ class ProgramState:
         return self.source.name
 
 
-class _Slot:
-    """Buffers, descriptor set and command stream for one in-flight batch."""
-
-    def __init__(self, device, layout, images: int, pixels: int, cuda_device: int | None):
-        self._stack = ExitStack()
-        try:
-            self.frames = HostBuffer(device, max(80 * images, 80), cached=False)
-            self._stack.callback(self.frames.close)
-            self.pixels, self.flat = self._pixel_buffer(device, max(4 * pixels, 4), cuda_device)
-            self.sets = DescriptorSets(device, layout, 1)
-            self._stack.callback(self.sets.close)
-            self.sets.bind(0, self.frames.buffer, self.pixels.buffer)
-            self.stream = CommandStream(device, layout)
-            self._stack.callback(self.stream.close)
-        except BaseException:
-            self._stack.close()
-            raise
-        self.images, self.pixel_capacity = images, pixels
-        self.pending: PendingRender | None = None
-
-    def _pixel_buffer(self, device, size_bytes: int, cuda_device: int | None):
-        """(buffer, flat uint8 tensor over it): mapped host memory, or GPU memory in CUDA."""
-        if cuda_device is None:
-            buf = HostBuffer(device, size_bytes)
-            self._stack.callback(buf.close)
-            return buf, mapped_tensor(buf.array)
-        from .interop_cuda import CudaImport, ExportableBuffer
-
-        buf = ExportableBuffer(device, size_bytes)
-        self._stack.callback(buf.close)
-        imported = CudaImport(buf, cuda_device)
-        self._stack.callback(imported.close)  # CUDA side is torn down before the Vulkan side
-        return buf, imported.tensor
-
-    def fits(self, images: int, pixels: int) -> bool:
-        return images <= self.images and pixels <= self.pixel_capacity
-
-    def close(self) -> None:
-        if self.pending is not None:
-            self.pending.invalidate()
-        self._stack.close()
-
-
-class PendingRender:
-    """A submitted request. ``result()`` waits (once) and returns the images tensor."""
-
-    def __init__(self, renderer: "Renderer", slot: _Slot, dispatches, groups,
-                 request: RenderRequest):
-        self._renderer, self._slot = renderer, slot
-        self._dispatches, self._groups, self.request = dispatches, groups, request
-        self._images: torch.Tensor | None = None
-        self._error: Exception | None = None
-
-    def wait(self) -> None:
-        """Wait for the device; errors are kept for ``result()``."""
-        if self._images is not None or self._error is not None:
-            return
-        try:
-            self._renderer._finish(self._slot, self._dispatches, self._groups)
-            req = self.request
-            self._images = rgba_to_tensor(self._slot.flat, len(req.programs), req.height,
-                                          req.width)
-        except RenderError as err:
-            self._error = err
-        finally:
-            if self._slot.pending is self:
-                self._slot.pending = None
-
-    def result(self) -> torch.Tensor:
-        """``(N, 3, H, W) uint8`` (valid until this slot is reused); raises what rendering
-        raised (``RenderTimeoutError``...)."""
-        self.wait()
-        if self._error is not None:
-            raise self._error
-        return self._images
-
-    def invalidate(self) -> None:
-        """The slot is being destroyed (device rebuilt or renderer closed)."""
-        if self._images is None and self._error is None:
-            self._error = RenderError("render was in flight when the device was rebuilt or "
-                                      "the renderer closed; submit it again")
-
-
 class Renderer:
     """Batched Vulkan compute rendering of shader programs (see module doc)."""
 
@@ -187,7 +103,7 @@ class Renderer:
         self.programs: list[ProgramState] = []
         self._renders = 0
         self._reference_digest: str | None = None
-        self._slots: list[_Slot | None] = [None] * max(1, config.ring_size)
+        self._slots: list[Slot | None] = [None] * max(1, config.ring_size)
         self._next_slot = 0
         self._open_device()
 
@@ -325,7 +241,7 @@ class Renderer:
         slot = self._slots[(self._next_slot - 1) % len(self._slots)]
         return None if slot is None else slot.stream.dispatch_seconds()
 
-    def _slot(self, images: int, pixels: int) -> _Slot:
+    def _slot(self, images: int, pixels: int) -> Slot:
         i = self._next_slot
         self._next_slot = (i + 1) % len(self._slots)
         slot = self._slots[i]
@@ -335,11 +251,11 @@ class Renderer:
             if slot is not None:
                 slot.close()
             grow = 1 if slot is None else 2  # amortise growth
-            self._slots[i] = slot = _Slot(self.device, self.layout, images * grow, pixels * grow,
+            self._slots[i] = slot = Slot(self.device, self.layout, images * grow, pixels * grow,
                                           self.cuda_device)
         return slot
 
-    def _prepare(self, slot: _Slot, req: RenderRequest):
+    def _prepare(self, slot: Slot, req: RenderRequest):
         """Fill the slot's records grouped by program; one dispatch per program."""
         programs = np.asarray(req.programs, dtype=np.int64)
         order = np.argsort(programs, kind="stable")
@@ -356,7 +272,7 @@ class Renderer:
             groups.append((int(prog), int(count)))
         return dispatches, groups
 
-    def _finish(self, slot: _Slot, dispatches: list[Dispatch], groups) -> None:
+    def _finish(self, slot: Slot, dispatches: list[Dispatch], groups) -> None:
         """Wait for a submitted batch; on a hang recover and raise ``RenderTimeoutError``."""
         try:
             slot.stream.wait(self.config.batch_timeout_s, "batch")

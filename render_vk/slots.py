@@ -1,0 +1,99 @@
+"""Ring slots of the renderer: per in-flight batch its buffers, descriptor set and command
+stream (``Slot``), and the handle of a submitted request (``PendingRender``)."""
+from __future__ import annotations
+
+from contextlib import ExitStack
+from typing import TYPE_CHECKING
+
+import torch
+
+from .dispatch import CommandStream
+from .errors import RenderError
+from .interop_cpu import mapped_tensor, rgba_to_tensor
+from .memory import HostBuffer
+from .pipeline import DescriptorSets
+
+if TYPE_CHECKING:
+    from .renderer import Renderer, RenderRequest
+
+class Slot:
+    """Buffers, descriptor set and command stream for one in-flight batch."""
+
+    def __init__(self, device, layout, images: int, pixels: int, cuda_device: int | None):
+        self._stack = ExitStack()
+        try:
+            self.frames = HostBuffer(device, max(80 * images, 80), cached=False)
+            self._stack.callback(self.frames.close)
+            self.pixels, self.flat = self._pixel_buffer(device, max(4 * pixels, 4), cuda_device)
+            self.sets = DescriptorSets(device, layout, 1)
+            self._stack.callback(self.sets.close)
+            self.sets.bind(0, self.frames.buffer, self.pixels.buffer)
+            self.stream = CommandStream(device, layout)
+            self._stack.callback(self.stream.close)
+        except BaseException:
+            self._stack.close()
+            raise
+        self.images, self.pixel_capacity = images, pixels
+        self.pending: PendingRender | None = None
+
+    def _pixel_buffer(self, device, size_bytes: int, cuda_device: int | None):
+        """(buffer, flat uint8 tensor over it): mapped host memory, or GPU memory in CUDA."""
+        if cuda_device is None:
+            buf = HostBuffer(device, size_bytes)
+            self._stack.callback(buf.close)
+            return buf, mapped_tensor(buf.array)
+        from .interop_cuda import CudaImport, ExportableBuffer
+
+        buf = ExportableBuffer(device, size_bytes)
+        self._stack.callback(buf.close)
+        imported = CudaImport(buf, cuda_device)
+        self._stack.callback(imported.close)  # CUDA side is torn down before the Vulkan side
+        return buf, imported.tensor
+
+    def fits(self, images: int, pixels: int) -> bool:
+        return images <= self.images and pixels <= self.pixel_capacity
+
+    def close(self) -> None:
+        if self.pending is not None:
+            self.pending.invalidate()
+        self._stack.close()
+
+
+class PendingRender:
+    """A submitted request. ``result()`` waits (once) and returns the images tensor."""
+
+    def __init__(self, renderer: "Renderer", slot: Slot, dispatches, groups,
+                 request: RenderRequest):
+        self._renderer, self._slot = renderer, slot
+        self._dispatches, self._groups, self.request = dispatches, groups, request
+        self._images: torch.Tensor | None = None
+        self._error: Exception | None = None
+
+    def wait(self) -> None:
+        """Wait for the device; errors are kept for ``result()``."""
+        if self._images is not None or self._error is not None:
+            return
+        try:
+            self._renderer._finish(self._slot, self._dispatches, self._groups)
+            req = self.request
+            self._images = rgba_to_tensor(self._slot.flat, len(req.programs), req.height,
+                                          req.width)
+        except RenderError as err:
+            self._error = err
+        finally:
+            if self._slot.pending is self:
+                self._slot.pending = None
+
+    def result(self) -> torch.Tensor:
+        """``(N, 3, H, W) uint8`` (valid until this slot is reused); raises what rendering
+        raised (``RenderTimeoutError``...)."""
+        self.wait()
+        if self._error is not None:
+            raise self._error
+        return self._images
+
+    def invalidate(self) -> None:
+        """The slot is being destroyed (device rebuilt or renderer closed)."""
+        if self._images is None and self._error is None:
+            self._error = RenderError("render was in flight when the device was rebuilt or "
+                                      "the renderer closed; submit it again")
