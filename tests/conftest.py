@@ -20,13 +20,16 @@ def _caches_under_tmp(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def kernel_runner():
-    from render_vk.kernel_run import KernelRunner
+def builtin_renderer(_caches_under_tmp):
+    """One Renderer for the session, with the built-in pack loaded (program i = pack[i])."""
+    from glsl_transpile import load_builtin_pack
+    from render_vk import Renderer, RendererConfig
 
-    with KernelRunner() as runner:
+    with Renderer(RendererConfig(ring_size=2)) as renderer:
         if os.environ.get("EXPECT_LAVAPIPE") == "1":
-            assert "llvmpipe" in runner.device.info.name.lower(), runner.device.info.name
-        yield runner
+            assert "llvmpipe" in renderer.device_name.lower(), renderer.device_name
+        renderer.load(load_builtin_pack())
+        yield renderer
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,7 @@ import pytest
 
 from glsl_transpile import compile_program, load_builtin_pack, to_fragment
 from glsl_transpile.detect import BASE_MODES, TWIGL_MODES
-from render_vk.frames import pack_frames
+from render_vk import RenderRequest
 from render_vk.gl_reference import FrameInputs
 
 from ..conftest import psnr
@@ -43,13 +43,17 @@ def test_pack_exercises_feature(feature, pattern):
     assert any(re.search(pattern, s.code) for s in PACK), feature
 
 
-@pytest.mark.parametrize("src", PACK, ids=[s.name for s in PACK])
-def test_program_matches_fragment_reference(src, kernel_runner, gl_reference):
+@pytest.mark.parametrize("index", range(len(PACK)), ids=[s.name for s in PACK])
+def test_program_matches_fragment_reference(index, builtin_renderer, gl_reference):
+    src = PACK[index]
     compiled = compile_program(src)
     assert compiled.ok, compiled.error
+    state = builtin_renderer.programs[index]
+    assert state.name == src.name and state.status == "ok", state.log
     ref = gl_reference.render(to_fragment(src), [FrameInputs(t, i) for i, t in enumerate(TIMES)],
                               RES, RES)
-    img = kernel_runner.render(compiled.spirv, src.name, pack_frames(TIMES), RES, RES)
+    img = builtin_renderer.render(RenderRequest([index] * len(TIMES), list(TIMES), RES, RES))
+    img = img.permute(0, 2, 3, 1).numpy()
     scores = [psnr(img[i], ref[i]) for i in range(len(TIMES))]
     assert min(scores) >= PSNR_MIN, f"{src.name}: PSNR per time {scores}"
     assert len({ref[i].tobytes() for i in range(len(TIMES))}) > 1, "program does not animate"

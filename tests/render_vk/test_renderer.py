@@ -18,11 +18,9 @@ RES = 32
 TIMES = (0.75, 3.5)
 
 
-@pytest.fixture(scope="module")
-def renderer():
-    with Renderer(RendererConfig(ring_size=2)) as r:
-        r.load(load_builtin_pack())
-        yield r
+@pytest.fixture()
+def renderer(builtin_renderer):
+    return builtin_renderer
 
 
 def test_every_builtin_program_loads(renderer):
