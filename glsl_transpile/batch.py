@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 import os
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
@@ -93,7 +93,7 @@ def compile_programs(sources: Sequence[ShaderSource], *, cache: SpirvCache | Non
     results: list[CompiledProgram | None] = [None] * len(sources)
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         futures = {pool.submit(compile_program, s, cache): i for i, s in enumerate(sources)}
-        for fut in _as_completed(futures):
+        for fut in as_completed(futures):
             res = fut.result()
             results[futures[fut]] = res
             if not res.ok:
@@ -101,8 +101,3 @@ def compile_programs(sources: Sequence[ShaderSource], *, cache: SpirvCache | Non
             if progress:
                 progress(res)
     return [r for r in results if r is not None]
-
-
-def _as_completed(futures):
-    from concurrent.futures import as_completed
-    return as_completed(futures)

@@ -13,6 +13,7 @@ Pure: ``ShaderSource`` in, text out; no files written, no device.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -22,6 +23,7 @@ from .rewrite import USER_MAIN, UserCode, rewrite_user_code
 from .sources import SHADERTOY, ShaderSource
 
 USER_STRING = 1
+_MAIN_RE = re.compile(r"void\s+main\s*\(")  # as twigl.app tests it, on the raw code
 COMMON_STRING = 3  # a Shadertoy "Common" pass
 TILE = (8, 8)  # pixels per workgroup in x and y
 LOCAL_SIZE = 64
@@ -63,8 +65,7 @@ def is_webgl1(src: ShaderSource) -> bool:
 
 def twigl_wraps_main(src: ShaderSource) -> bool:
     """geekest modes let the user write only the body of ``main``; the app wraps it."""
-    import re
-    return src.mode.startswith("geekest") and re.search(r"void\s+main\s*\(", src.code) is None
+    return src.mode.startswith("geekest") and _MAIN_RE.search(src.code) is None
 
 
 def to_compute(src: ShaderSource, *, unconst_lines: frozenset[int] = frozenset()

@@ -120,7 +120,7 @@ def _rename_identifiers(tokens: list[Token], webgl1: bool) -> None:
             continue
         if t.text in ("mediump", "lowp"):
             # browsers on desktop GPUs run these at 32 bits; keep SPIR-V free of RelaxedPrecision
-            t.text = "highp" + " " * (len(t.text) - 5) if t.text == "mediump" else "highp"
+            t.text = "highp"
         elif t.text in names.TEXTURE_FUNCTIONS and t.text not in clashes:
             nxt = _next_code(tokens, i)
             if t.pp or (nxt is not None and nxt.text == "("):

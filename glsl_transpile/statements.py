@@ -159,8 +159,8 @@ class StatementWalker:
                         fields.append((ftype, parts[0], "[" in decl))
             j = stmt_end + 1
         self.structs[name] = fields
-        if self.text(end) == ";" and all(zero_value(f[0], self.structs) or f[2] and
-                                         zero_value(f[0], self.structs) for f in fields):
+        if self.text(end) == ";" and all(zero_value(f[0], self.structs) is not None
+                                         for f in fields):
             self.code[end].text += self.zero_function(name, fields)
             return end + 1
         return end

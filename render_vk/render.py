@@ -17,6 +17,7 @@ import logging
 import os
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -115,8 +116,8 @@ def _render_batch(renderer: Renderer, jobs: list[Job], args, report) -> list[tup
             jobs = remaining
             continue
         elapsed = time.perf_counter() - start
-        for p in set(programs):
-            report[renderer.programs[p].name].seconds += elapsed * programs.count(p) / len(programs)
+        for p, count in Counter(programs).items():
+            report[renderer.programs[p].name].seconds += elapsed * count / len(programs)
         images = _mix(images, jobs, args)
         hwc = images.permute(0, 2, 3, 1).numpy()
         return list(zip(jobs, hwc))
