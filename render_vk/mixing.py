@@ -11,8 +11,7 @@ import torch
 def dirichlet_weights(batch: int, k: int, generator: torch.Generator | None = None,
                       device: torch.device | str = "cpu") -> torch.Tensor:
     """``(batch, k)`` float32 weights, each row ~ Dirichlet(1, ..., 1) (normalised exponentials)."""
-    u = torch.rand(batch, k, generator=generator, dtype=torch.float64).clamp_min_(1e-12)
-    e = -torch.log(u)
+    e = -torch.log1p(-torch.rand(batch, k, generator=generator, dtype=torch.float64))
     return (e / e.sum(dim=1, keepdim=True)).to(device=device, dtype=torch.float32)
 
 

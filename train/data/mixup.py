@@ -11,9 +11,11 @@ from torch import Tensor
 
 
 def dirichlet_ones(batch: int, k: int, generator: torch.Generator) -> Tensor:
-    """(batch, k) float32 weights ~ Dirichlet(1, ..., 1): normalised Exponential(1) draws."""
-    exp = -torch.log1p(-torch.rand(batch, k, generator=generator, dtype=torch.float64))
-    return (exp / exp.sum(dim=1, keepdim=True)).to(torch.float32)
+    """(batch, k) float32 weights ~ Dirichlet(1, ..., 1) on the CPU (render_vk's sampler: the
+    renderer owns MixUp's weights; importing render_vk.mixing loads no Vulkan)."""
+    from render_vk.mixing import dirichlet_weights
+
+    return dirichlet_weights(batch, k, generator)
 
 
 def distinct_programs(batch: int, k: int, num_programs: int, generator: torch.Generator) -> Tensor:
