@@ -81,9 +81,10 @@ class GLReference:
         self.close()
 
     def close(self) -> None:
-        if self._fbo is not None:
-            self._fbo.release()
-        self._vbo.release()
+        with self.ctx:
+            if self._fbo is not None:
+                self._fbo.release()
+            self._vbo.release()
         self.ctx.release()
 
     def _framebuffer(self, width: int, height: int):
@@ -105,21 +106,25 @@ class GLReference:
 
     def render(self, frag: FragmentProgram, frames: list[FrameInputs], width: int,
                height: int) -> np.ndarray:
-        """Draw ``frag`` once per sample and read each image back: ``(N, H, W, 3) uint8``."""
-        prog, vao = self.program(frag)
-        fbo = self._framebuffer(width, height)
-        out = np.empty((len(frames), height, width, 3), dtype=np.uint8)
-        try:
-            for i, fr in enumerate(frames):
-                self._set_uniforms(prog, frag, fr, width, height)
-                fbo.use()
-                fbo.clear(0.0, 0.0, 0.0, 1.0)
-                vao.render(self._moderngl.TRIANGLE_STRIP)
-                rgba = np.frombuffer(fbo.read(components=4), dtype=np.uint8)
-                out[i] = rgba.reshape(height, width, 4)[::-1, :, :3]
-        finally:
-            vao.release()
-            prog.release()
+        """Draw ``frag`` once per sample and read each image back: ``(N, H, W, 3) uint8``.
+
+        The context is made current for the call (and the previous one restored), so several
+        references can live in one process."""
+        with self.ctx:
+            prog, vao = self.program(frag)
+            fbo = self._framebuffer(width, height)
+            out = np.empty((len(frames), height, width, 3), dtype=np.uint8)
+            try:
+                for i, fr in enumerate(frames):
+                    self._set_uniforms(prog, frag, fr, width, height)
+                    fbo.use()
+                    fbo.clear(0.0, 0.0, 0.0, 1.0)
+                    vao.render(self._moderngl.TRIANGLE_STRIP)
+                    rgba = np.frombuffer(fbo.read(components=4), dtype=np.uint8)
+                    out[i] = rgba.reshape(height, width, 4)[::-1, :, :3]
+            finally:
+                vao.release()
+                prog.release()
         return out
 
     @staticmethod
