@@ -102,9 +102,13 @@ def pick_device(infos: list[DeviceInfo], choice: int | str | None) -> DeviceInfo
 class VulkanDevice:
     """Instance + logical device + one compute queue. ``close()`` destroys in reverse order."""
 
-    def __init__(self, choice: int | str | None = None, *, extensions: tuple[str, ...] = ()):
+    def __init__(self, choice: int | str | None = None, *, extensions: tuple[str, ...] = (),
+                 optional: tuple[str, ...] = ()):
+        """``extensions`` are required (``RenderError`` if missing); ``optional`` ones are
+        enabled where the device has them. ``enabled`` lists what was enabled."""
         self._stack = ExitStack()
         self.extensions = tuple(extensions)
+        self._optional = tuple(optional)
         try:
             self.instance = create_instance()
             self._stack.callback(vk.vkDestroyInstance, self.instance, None)
@@ -115,6 +119,9 @@ class VulkanDevice:
             self.physical = physicals[self.info.index]
             self._check_capabilities()
             self.queue_family = self._compute_queue_family()
+            self.available_extensions = frozenset(
+                _text(e.extensionName)
+                for e in vk.vkEnumerateDeviceExtensionProperties(self.physical, None))
             self.device = self._create_device()
             self._stack.callback(vk.vkDestroyDevice, self.device, None)
             self.queue = vk.vkGetDeviceQueue(self.device, self.queue_family, 0)
@@ -144,15 +151,19 @@ class VulkanDevice:
                                                 queueCount=1, pQueuePriorities=[1.0])
         next_chain = None
         extensions = list(self.extensions)
-        available = {_text(e.extensionName)
-                     for e in vk.vkEnumerateDeviceExtensionProperties(self.physical, None)}
+        available = self.available_extensions
         missing = [e for e in extensions if e not in available]
         if missing:
             raise RenderError(f"Vulkan device {self.info.name!r} lacks {', '.join(missing)}")
+        extensions += [e for e in self._optional if e in available and e not in extensions]
+        self.enabled = frozenset(extensions)
         if self.info.full_subgroups:
             next_chain = vk.VkPhysicalDeviceSubgroupSizeControlFeatures(
                 computeFullSubgroups=vk.VK_TRUE)
             extensions.append("VK_EXT_subgroup_size_control")
+        if "VK_KHR_timeline_semaphore" in extensions:
+            next_chain = vk.VkPhysicalDeviceTimelineSemaphoreFeatures(
+                pNext=next_chain, timelineSemaphore=vk.VK_TRUE)
         create = vk.VkDeviceCreateInfo(pNext=next_chain, queueCreateInfoCount=1,
                                        pQueueCreateInfos=[queue_info],
                                        enabledExtensionCount=len(extensions),

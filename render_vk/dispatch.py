@@ -5,6 +5,7 @@ import struct
 import time
 from contextlib import ExitStack
 from dataclasses import dataclass
+from typing import Sequence
 
 import numpy as np
 import vulkan as vk
@@ -89,11 +90,15 @@ class CommandStream:
         period = self.device.info.timestamp_period_ns * 1e-9
         return list(np.diff(ticks) * period)
 
-    def submit(self, dispatches: list[Dispatch], *, timestamps: bool = False) -> None:
+    def submit(self, dispatches: list[Dispatch], *, timestamps: bool = False,
+               waits: Sequence[tuple[object, int]] = (),
+               signals: Sequence[tuple[object, int]] = ()) -> None:
         """Record every dispatch into the command buffer and submit it (does not wait).
 
         With ``timestamps`` (and device support) a timestamp follows each dispatch so that
-        ``dispatch_seconds`` can tell how long each program took."""
+        ``dispatch_seconds`` can tell how long each program took. ``waits`` and ``signals`` are
+        (timeline semaphore, value) pairs: the dispatches start once every wait is reached, and
+        each signal is set when they are done (the fence is signalled as well)."""
         cmd = self.cmd
         vk.vkResetCommandBuffer(cmd, 0)
         vk.vkBeginCommandBuffer(cmd, vk.VkCommandBufferBeginInfo(
@@ -125,6 +130,17 @@ class CommandStream:
                                        self._queries, i + 1)
         vk.vkEndCommandBuffer(cmd)
         submit = vk.VkSubmitInfo(commandBufferCount=1, pCommandBuffers=[cmd])
+        if waits or signals:
+            values = vk.VkTimelineSemaphoreSubmitInfo(
+                waitSemaphoreValueCount=len(waits), pWaitSemaphoreValues=[v for _, v in waits],
+                signalSemaphoreValueCount=len(signals),
+                pSignalSemaphoreValues=[v for _, v in signals])
+            submit = vk.VkSubmitInfo(
+                pNext=values, waitSemaphoreCount=len(waits),
+                pWaitSemaphores=[s for s, _ in waits],
+                pWaitDstStageMask=[vk.VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT] * len(waits),
+                commandBufferCount=1, pCommandBuffers=[cmd],
+                signalSemaphoreCount=len(signals), pSignalSemaphores=[s for s, _ in signals])
         with vk_errors("vkQueueSubmit", dispatches=len(dispatches)):
             vk.vkResetFences(self.device.device, 1, [self.fence])
             vk.vkQueueSubmit(self.device.queue, 1, [submit], self.fence)

@@ -1,10 +1,12 @@
-"""Hand-off to torch on an NVIDIA GPU: Vulkan memory exported as a POSIX fd, imported into CUDA.
+"""Hand-off to torch on an NVIDIA GPU: Vulkan memory and timeline semaphores exported as POSIX
+fds, imported into CUDA.
 
 The Vulkan half (``ExportableBuffer``: a device-local storage buffer in a dedicated, exportable
 allocation, and its opaque fd) is tested on lavapipe, which has VK_KHR_external_memory_fd. The
 CUDA half (``CudaImport``: ``cudaImportExternalMemory`` + ``cudaExternalMemoryGetMappedBuffer``
 from cuda-bindings, wrapped as a CuPy array and handed to torch through DLPack) NEEDS A GPU AND
-HAS NOT RUN YET: issue 4 finishes it on a lent GPU machine.
+HAS NOT RUN YET: issue 4 finishes it on a lent GPU machine. The same holds for the semaphores
+(``CudaSemaphore``, ``CudaStreamConsumer``: the consumer side of ``handoff.TimelineHandoff``).
 
 Rules followed (FIELD-NOTES.md): the import is dedicated because the allocation is; CUDA owns the
 fd after a successful import; the size is the whole allocation; teardown is CUDA first (free the
@@ -76,17 +78,38 @@ class ExportableBuffer:
         self._stack.close()
 
 
+def _cuda_uuid(index: int) -> bytes:
+    import torch
+
+    uuid = torch.cuda.get_device_properties(index).uuid
+    return bytes(getattr(uuid, "bytes", uuid))  # torch's _CUuuid.bytes: 16 ints
+
+
 def cuda_device_for(vulkan_uuid: bytes) -> int:
     """The torch CUDA device index whose UUID is the Vulkan device's ``deviceUUID``."""
     import torch
 
     for i in range(torch.cuda.device_count()):
-        uuid = torch.cuda.get_device_properties(i).uuid
-        if bytes(getattr(uuid, "bytes", uuid)) == bytes(vulkan_uuid):
+        if _cuda_uuid(i) == bytes(vulkan_uuid):
             return i
     raise DeviceNotFoundError(
         f"no CUDA device has the Vulkan device's UUID {vulkan_uuid.hex()} "
         f"({torch.cuda.device_count()} CUDA devices visible; check CUDA_VISIBLE_DEVICES)")
+
+
+def vulkan_device_for(cuda_index: int) -> int:
+    """The Vulkan device index (``RendererConfig.device``) of torch's ``cuda:<cuda_index>``."""
+    from .device import list_devices
+
+    want = _cuda_uuid(cuda_index)
+    devices = list_devices()
+    for info in devices:
+        if info.uuid == want:
+            return info.index
+    raise DeviceNotFoundError(
+        f"no Vulkan device has the UUID {want.hex()} of cuda:{cuda_index}; Vulkan devices: "
+        + "; ".join(f"[{d.index}] {d.name} {d.uuid.hex()}" for d in devices)
+        + " (is the NVIDIA Vulkan driver installed? VK_DRIVER_FILES may point at its ICD)")
 
 
 def _runtime():
@@ -179,3 +202,84 @@ def _wrap_device_pointer(ptr: int, size: int, device: int, owner):
                                     "version": 3, "strides": None}
 
     return torch.as_tensor(_Interface(), device=f"cuda:{device}")
+
+
+class CudaSemaphore:
+    """A Vulkan timeline semaphore (created exportable) imported into CUDA.
+
+    NOT YET RUN ON A GPU (see the module doc); the argument marshalling is checked on a machine
+    without a driver, where every call returns cudaErrorInsufficientDriver.
+    """
+
+    def __init__(self, timeline, cuda_device: int):
+        rt = _runtime()
+        self._rt = rt
+        self._ext = None
+        fd = timeline.export_fd()
+        try:
+            _check(rt.cudaSetDevice(cuda_device), "cudaSetDevice")
+            desc = rt.cudaExternalSemaphoreHandleDesc()
+            desc.type = (rt.cudaExternalSemaphoreHandleType
+                         .cudaExternalSemaphoreHandleTypeTimelineSemaphoreFd)
+            desc.handle.fd = fd
+            desc.flags = 0
+            self._ext = _check(rt.cudaImportExternalSemaphore(desc),
+                               "cudaImportExternalSemaphore")
+            fd = -1  # CUDA owns it now
+        finally:
+            if fd >= 0:
+                os.close(fd)
+
+    def wait(self, value: int, stream: int) -> None:
+        """Queue on ``stream``: wait until the counter reaches ``value``."""
+        params = self._rt.cudaExternalSemaphoreWaitParams()
+        params.params.fence.value = value
+        params.flags = 0
+        _check(self._rt.cudaWaitExternalSemaphoresAsync([self._ext], [params], 1, stream),
+               "cudaWaitExternalSemaphoresAsync")
+
+    def signal(self, value: int, stream: int) -> None:
+        """Queue on ``stream``: set the counter to ``value`` once earlier work is done."""
+        params = self._rt.cudaExternalSemaphoreSignalParams()
+        params.params.fence.value = value
+        params.flags = 0
+        _check(self._rt.cudaSignalExternalSemaphoresAsync([self._ext], [params], 1, stream),
+               "cudaSignalExternalSemaphoresAsync")
+
+    def close(self) -> None:
+        if self._ext is not None:
+            _check(self._rt.cudaDestroyExternalSemaphore(self._ext),
+                   "cudaDestroyExternalSemaphore")
+            self._ext = None
+
+
+class CudaStreamConsumer:
+    """The consumer of a timeline hand-off: torch's current stream on ``cuda_device``."""
+
+    waits_on_host = False
+
+    def __init__(self, rendered, released, cuda_device: int):
+        self.cuda_device = cuda_device
+        self.rendered = CudaSemaphore(rendered, cuda_device)
+        try:
+            self.released = CudaSemaphore(released, cuda_device)
+        except BaseException:
+            self.rendered.close()
+            raise
+
+    def _stream(self) -> int:
+        import torch
+
+        return torch.cuda.current_stream(self.cuda_device).cuda_stream
+
+    def wait_rendered(self, value: int) -> None:
+        self.rendered.wait(value, self._stream())
+
+    def signal_released(self, value: int) -> None:
+        self.released.signal(value, self._stream())
+
+    def close(self) -> None:
+        try:
+            self.released.close()
+        finally:
+            self.rendered.close()

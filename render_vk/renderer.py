@@ -10,6 +10,11 @@ Lifetime (CPU path): ``render`` returns a ``(N, 3, H, W) uint8`` view of the slo
 memory (strides of an RGBA buffer, alpha skipped). It stays valid until that slot is used again,
 i.e. for the next ``ring_size - 1`` calls, or until ``close()``; ``.clone()`` it to keep it.
 
+CUDA path (``output="cuda"``): the slot's memory is exported to CUDA and the tensor is on the
+GPU that renders (matched by UUID). With timeline semaphores (``handoff.py``) ``render`` returns
+at once and the images are ready for work queued afterwards on torch's current stream;
+``PendingRender.release()`` lets the slot be reused without waiting for later work.
+
 Watchdog: with ``watchdog=True`` each dispatch is timed on the device; a program whose time per
 image exceeds ``slow_factor`` times the median of its peers (and ``slow_min_s``) is marked
 ``timeout`` and excluded. A submission that does not finish within ``batch_timeout_s`` is
@@ -31,10 +36,12 @@ import torch
 
 from glsl_transpile import ShaderSource, SpirvCache, compile_programs
 
+from . import timeline
 from .device import VulkanDevice
 from .dispatch import Dispatch
 from .errors import RenderConsistencyError, RenderError, RenderTimeoutError, VulkanError
 from .frames import pack_frames
+from .handoff import FenceHandoff, HostConsumer, TimelineHandoff
 from .pipeline import KernelLayout, create_pipeline
 from .slots import PendingRender, Slot
 
@@ -48,6 +55,8 @@ class RendererConfig:
     device: int | str | None = None   # index or name substring; None: best GPU, else lavapipe
     output: str = "cpu"               # "cpu": mapped host memory; "cuda": the GPU's own memory
                                       # imported into CUDA (interop_cuda; not yet run on a GPU)
+    sync: str = "auto"                # hand-off (handoff.py): "fence" (host waits), "timeline"
+                                      # (semaphores), "auto": timeline for CUDA where exportable
     ring_size: int = 2
     batch_timeout_s: float = 60.0
     consistency_every: int = 0        # re-render a fixed sample every N renders and compare
@@ -115,25 +124,60 @@ class Renderer:
             if self.config.output not in ("cpu", "cuda"):
                 raise RenderError(f"RendererConfig.output={self.config.output!r}: use 'cpu' or "
                                   "'cuda'")
+            if self.config.sync not in ("auto", "fence", "timeline"):
+                raise RenderError(f"RendererConfig.sync={self.config.sync!r}: use 'auto', "
+                                  "'fence' or 'timeline'")
             cuda = self.config.output == "cuda"
             from .interop_cuda import DEVICE_EXTENSIONS
-            self.device = VulkanDevice(self.config.device,
-                                       extensions=DEVICE_EXTENSIONS if cuda else ())
+            required = DEVICE_EXTENSIONS if cuda else ()
+            if self.config.sync == "timeline" and not cuda:
+                required += (timeline.EXTENSION,)
+            optional = ((timeline.EXTENSION, timeline.EXPORT_EXTENSION)
+                        if cuda and self.config.sync != "fence" else ())
+            self.device = VulkanDevice(self.config.device, extensions=required,
+                                       optional=optional)
             self._stack.callback(self.device.close)
             if cuda:
                 from .interop_cuda import cuda_device_for
                 self.cuda_device = cuda_device_for(self.device.info.uuid)
             self.layout = KernelLayout(self.device)
             self._stack.callback(self.layout.close)
+            self.handoff = self._make_handoff()
+            self._stack.callback(self.handoff.close)
             self._stack.callback(self._close_slots)
         except BaseException:
             self._stack.close()
             raise
 
+    def _make_handoff(self):
+        """The hand-off that ``RendererConfig.sync`` and the device allow (see handoff.py)."""
+        sync, name = self.config.sync, self.device_name
+        if self.cuda_device is None:
+            if sync != "timeline":
+                return FenceHandoff()
+            return TimelineHandoff(self.device, lambda rendered, released: HostConsumer(
+                rendered, released, self.config.batch_timeout_s), exportable=False)
+        exportable = timeline.export_supported(self.device)
+        if sync == "fence" or (sync == "auto" and not exportable):
+            if sync == "auto":
+                log.warning("%s cannot export timeline semaphores to CUDA: each batch is "
+                            "handed over through a host fence", name)
+            return FenceHandoff(self.cuda_device)
+        if not exportable:
+            raise RenderError(f"RendererConfig.sync='timeline': {name} cannot export timeline "
+                              "semaphores as fds for CUDA; use sync='auto' or 'fence'")
+        from .interop_cuda import CudaStreamConsumer
+
+        return TimelineHandoff(self.device, lambda rendered, released: CudaStreamConsumer(
+            rendered, released, self.cuda_device), exportable=True)
+
     def _close_slots(self) -> None:
         for i, slot in enumerate(self._slots):
             if slot is not None:
-                slot.close()
+                try:
+                    self.handoff.retire(slot, self.config.batch_timeout_s)
+                finally:
+                    slot.close()
                 self._slots[i] = None
 
     def __enter__(self) -> "Renderer":
@@ -194,10 +238,6 @@ class Renderer:
             RenderError: a requested program is not ``ok``.
             RenderTimeoutError: the batch hung; culprits are now marked ``timeout``.
         """
-        every = self.config.consistency_every
-        if every and self._renders % every == 0:  # before: the check must not reuse the slot
-            self.check_consistency()              # of the images handed out
-        self._renders += 1
         return self.submit(request).result()
 
     def check_consistency(self) -> None:
@@ -209,9 +249,10 @@ class Renderer:
         ok = self.ok_indices()
         if not ok:
             return
-        req = RenderRequest([ok[0]], [1.0], 16, 16, [0])
-        digest = hashlib.blake2b(self.submit(req).result().cpu().contiguous().numpy().tobytes(),
-                                 digest_size=16).hexdigest()
+        pending = self._submit(RenderRequest([ok[0]], [1.0], 16, 16, [0]))
+        pixels = pending.result().cpu().contiguous().numpy().tobytes()
+        pending.release()
+        digest = hashlib.blake2b(pixels, digest_size=16).hexdigest()
         if self._reference_digest is None:
             self._reference_digest = digest
         elif digest != self._reference_digest:
@@ -222,7 +263,15 @@ class Renderer:
     def submit(self, request: RenderRequest) -> "PendingRender":
         """Start rendering ``request`` and return at once; ``result()`` waits for the images.
         Up to ``ring_size`` requests can be in flight (submitting more waits for the oldest),
-        e.g. to render batch n+1 while batch n is consumed."""
+        e.g. to render batch n+1 while batch n is consumed. Every ``consistency_every``
+        requests a fixed sample is checked first (``check_consistency``)."""
+        every = self.config.consistency_every
+        if every and self._renders % every == 0:  # before: the check must not reuse the slot
+            self.check_consistency()              # of the images handed out
+        self._renders += 1
+        return self._submit(request)
+
+    def _submit(self, request: RenderRequest) -> "PendingRender":
         n = len(request.programs)
         for idx in set(request.programs):
             if not 0 <= idx < len(self.programs):
@@ -232,8 +281,10 @@ class Renderer:
                 raise RenderError(f"program {state.name} cannot be rendered ({state.status})")
         slot = self._slot(n, n * request.width * request.height)
         dispatches, groups = self._prepare(slot, request)
-        slot.stream.submit(dispatches, timestamps=self.config.watchdog)
-        slot.pending = PendingRender(self, slot, dispatches, groups, request)
+        waits, signals = self.handoff.before_submit(slot)
+        slot.stream.submit(dispatches, timestamps=self.config.watchdog, waits=waits,
+                           signals=signals)
+        slot.pending = slot.holder = PendingRender(self, slot, dispatches, groups, request)
         return slot.pending
 
     def last_dispatch_seconds(self) -> list[float] | None:
@@ -242,13 +293,23 @@ class Renderer:
         return None if slot is None else slot.stream.dispatch_seconds()
 
     def _slot(self, images: int, pixels: int) -> Slot:
+        """The next slot of the ring, big enough; its previous batch has finished.
+
+        Raises:
+            RenderError: that previous batch failed after its images were handed out (timeline
+                hand-off: the host learns of a hang only now).
+        """
         i = self._next_slot
         self._next_slot = (i + 1) % len(self._slots)
+        pending = None if self._slots[i] is None else self._slots[i].pending
+        if pending is not None:
+            pending.wait()  # the oldest request in flight must finish before reuse; a hang
+            if pending.handed_out and pending.error is not None:  # rebuilds every slot
+                raise pending.error
         slot = self._slots[i]
-        if slot is not None and slot.pending is not None:
-            slot.pending.wait()  # the oldest request in flight must finish before reuse
         if slot is None or not slot.fits(images, pixels):
             if slot is not None:
+                self.handoff.retire(slot, self.config.batch_timeout_s)
                 slot.close()
             grow = 1 if slot is None else 2  # amortise growth
             self._slots[i] = slot = Slot(self.device, self.layout, images * grow, pixels * grow,

@@ -34,7 +34,11 @@ class Slot:
             self._stack.close()
             raise
         self.images, self.pixel_capacity = images, pixels
-        self.pending: PendingRender | None = None
+        self.pending: PendingRender | None = None  # submitted, not yet waited for on the host
+        self.holder: PendingRender | None = None   # whose batch the pixels hold
+        self.serial = 0              # hand-off state (handoff.py)
+        self.handed_out = False
+        self.release_mark = None
 
     def _pixel_buffer(self, device, size_bytes: int, cuda_device: int | None):
         """(buffer, flat uint8 tensor over it): mapped host memory, or GPU memory in CUDA."""
@@ -60,40 +64,64 @@ class Slot:
 
 
 class PendingRender:
-    """A submitted request. ``result()`` waits (once) and returns the images tensor."""
+    """A submitted request. ``result()`` returns the images tensor; ``release()`` says the
+    consumer is done with it (see ``handoff.py``)."""
 
     def __init__(self, renderer: "Renderer", slot: Slot, dispatches, groups,
                  request: RenderRequest):
         self._renderer, self._slot = renderer, slot
         self._dispatches, self._groups, self.request = dispatches, groups, request
+        self._finished = False
         self._images: torch.Tensor | None = None
-        self._error: Exception | None = None
+        self.error: Exception | None = None
 
     def wait(self) -> None:
-        """Wait for the device; errors are kept for ``result()``."""
-        if self._images is not None or self._error is not None:
+        """Wait on the host for the device (once); errors are kept for ``result()``."""
+        if self._finished:
             return
+        self._finished = True
         try:
             self._renderer._finish(self._slot, self._dispatches, self._groups)
-            req = self.request
-            self._images = rgba_to_tensor(self._slot.flat, len(req.programs), req.height,
-                                          req.width)
         except RenderError as err:
-            self._error = err
+            self.error = err
         finally:
             if self._slot.pending is self:
                 self._slot.pending = None
 
+    @property
+    def handed_out(self) -> bool:
+        return self._images is not None
+
     def result(self) -> torch.Tensor:
         """``(N, 3, H, W) uint8`` (valid until this slot is reused); raises what rendering
-        raised (``RenderTimeoutError``...)."""
-        self.wait()
-        if self._error is not None:
-            raise self._error
+        raised (``RenderTimeoutError``...). With a timeline hand-off to CUDA it returns at once:
+        the images are ready for work queued after this call on torch's current stream."""
+        if self._images is None and self.error is None and self._slot.holder is not self:
+            self.error = RenderError(f"result() came after {len(self._renderer._slots)} later "
+                                     "submissions reused this request's slot; call result() "
+                                     "sooner or raise RendererConfig.ring_size")
+        if self._images is None and self.error is None:
+            handoff = self._renderer.handoff
+            if handoff.waits_on_host:
+                self.wait()
+            if self.error is None:
+                handoff.hand_out(self._slot)
+                req = self.request
+                self._images = rgba_to_tensor(self._slot.flat, len(req.programs), req.height,
+                                              req.width)
+        if self.error is not None:
+            raise self.error
         return self._images
+
+    def release(self) -> None:
+        """The consumer is done with the images (for CUDA: once the work queued so far on
+        torch's current stream is done), so the slot can be rendered into again without
+        waiting for the consumer's later work. Optional: reuse releases implicitly."""
+        if self._slot.holder is self and self.handed_out:
+            self._renderer.handoff.release(self._slot)
 
     def invalidate(self) -> None:
         """The slot is being destroyed (device rebuilt or renderer closed)."""
-        if self._images is None and self._error is None:
-            self._error = RenderError("render was in flight when the device was rebuilt or "
-                                      "the renderer closed; submit it again")
+        if self._images is None and self.error is None:
+            self.error = RenderError("render was in flight when the device was rebuilt or "
+                                     "the renderer closed; submit it again")

@@ -1,4 +1,8 @@
-"""Vulkan -> CUDA hand-off. The Vulkan export runs on lavapipe; the CUDA import needs a GPU."""
+"""Vulkan -> CUDA hand-off. The Vulkan export runs on lavapipe; the CUDA import needs a GPU.
+
+The ``gpu`` tests run where torch sees a CUDA device and the NVIDIA Vulkan driver is installed
+(``pytest -m gpu tests/render_vk/test_interop_cuda.py``); they are skipped elsewhere.
+"""
 import os
 
 import pytest
@@ -7,9 +11,14 @@ import torch
 from glsl_transpile import load_builtin_pack
 from render_vk import RenderError, Renderer, RendererConfig, RenderRequest
 from render_vk.device import VulkanDevice
-from render_vk.interop_cuda import DEVICE_EXTENSIONS, ExportableBuffer
+from render_vk.interop_cuda import DEVICE_EXTENSIONS, CudaImport, ExportableBuffer
 
 needs_cuda = pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
+RES = 64
+
+
+def _open_fds() -> int:
+    return len(os.listdir("/proc/self/fd"))
 
 
 def test_exportable_buffer_exports_an_fd():
@@ -27,26 +36,105 @@ def test_exportable_buffer_exports_an_fd():
         device.close()
 
 
+@pytest.mark.skipif(torch.cuda.is_available(), reason="checks the failure without a driver")
+def test_a_failed_cuda_import_names_the_call_and_closes_the_exported_fd():
+    pytest.importorskip("cuda.bindings")
+    device = VulkanDevice(extensions=DEVICE_EXTENSIONS)
+    try:
+        buf = ExportableBuffer(device, 1 << 16)
+        before = _open_fds()
+        for _ in range(3):
+            with pytest.raises(RenderError, match="cudaSetDevice failed: CUDA error"):
+                CudaImport(buf, 0)
+        assert _open_fds() == before
+        buf.close()
+    finally:
+        device.close()
+
+
 def test_unknown_output_is_refused():
     with pytest.raises(RenderError, match="output"):
         Renderer(RendererConfig(output="tpu"))
 
 
+def _pack_request(renderer):
+    ids = renderer.ok_indices()
+    return RenderRequest(ids * 2, [0.5] * len(ids) + [2.0] * len(ids), RES, RES)
+
+
+@pytest.fixture(scope="module")
+def cpu_images():
+    with Renderer(RendererConfig(output="cpu")) as cpu:
+        cpu.load(load_builtin_pack())
+        return cpu.render(_pack_request(cpu)).clone()
+
+
 @pytest.mark.gpu
 @needs_cuda
-def test_cuda_output_equals_cpu_output_without_a_copy():
-    pack = load_builtin_pack()
-    with Renderer(RendererConfig(output="cpu")) as cpu, Renderer(RendererConfig(output="cuda")) as gpu:
-        cpu.load(pack)
-        gpu.load(pack)
-        ids = cpu.ok_indices()
-        req = RenderRequest(ids * 2, [0.5] * len(ids) + [2.0] * len(ids), 64, 64)
-        on_cpu = cpu.render(req).clone()
-        on_gpu = gpu.render(req)
+@pytest.mark.parametrize("sync", ["timeline", "fence"])
+def test_cuda_output_equals_cpu_output_without_a_copy(cpu_images, sync):
+    from render_vk.handoff import FenceHandoff, TimelineHandoff
+
+    with Renderer(RendererConfig(output="cuda", sync=sync)) as gpu:
+        gpu.load(load_builtin_pack())
+        assert isinstance(gpu.handoff, TimelineHandoff if sync == "timeline" else FenceHandoff)
+        on_gpu = gpu.render(_pack_request(gpu))
         assert on_gpu.is_cuda
         slot = gpu._slots[(gpu._next_slot - 1) % len(gpu._slots)]
         assert on_gpu.data_ptr() == slot.flat.data_ptr()
-        assert torch.equal(on_gpu.cpu(), on_cpu)
+        assert torch.equal(on_gpu.cpu(), cpu_images)
+
+
+@pytest.mark.gpu
+@needs_cuda
+def test_auto_sync_uses_timeline_semaphores_on_nvidia():
+    from render_vk.handoff import TimelineHandoff
+
+    with Renderer(RendererConfig(output="cuda")) as gpu:
+        assert "nvidia" in gpu.device_name.lower() or "h100" in gpu.device_name.lower() \
+            or "h200" in gpu.device_name.lower(), gpu.device_name
+        assert isinstance(gpu.handoff, TimelineHandoff)
+
+
+@pytest.mark.gpu
+@needs_cuda
+def test_timeline_hand_off_keeps_pixels_right_while_the_stream_is_busy(cpu_images):
+    """Slow work queued on the stream before each hand-off: the ring must wait for it."""
+    with Renderer(RendererConfig(output="cuda", ring_size=2)) as gpu:
+        gpu.load(load_builtin_pack())
+        req = _pack_request(gpu)
+        sums = []
+        busy = torch.randn(4096, 4096, device="cuda")
+        for i in range(12):
+            pending = gpu.submit(req)
+            images = pending.result()
+            for _ in range(4):
+                busy = (busy @ busy).tanh_()  # keeps the stream busy after the wait
+            sums.append(images.to(torch.int64).sum())  # read after the busy work
+            if i % 2:
+                pending.release()
+        want = cpu_images.to(torch.int64).sum()
+        assert all(int(s) == int(want) for s in sums)
+
+
+@pytest.mark.gpu
+@needs_cuda
+def test_no_device_to_host_copy_in_a_profile():
+    from torch.profiler import ProfilerActivity, profile
+
+    with Renderer(RendererConfig(output="cuda")) as gpu:
+        gpu.load(load_builtin_pack())
+        req = _pack_request(gpu)
+        gpu.render(req)
+        with profile(activities=[ProfilerActivity.CPU, ProfilerActivity.CUDA]) as prof:
+            for _ in range(5):
+                x = gpu.render(req).float().div_(255.0)
+                x.mean(dim=(0, 2, 3))
+            torch.cuda.synchronize()
+        names = [e.name for e in prof.events()]
+        copies = [n for n in names if "Memcpy" in n and ("DtoH" in n or "Device -> Pageable" in n
+                                                          or "Device -> Pinned" in n)]
+        assert not copies, copies
 
 
 @pytest.mark.gpu
@@ -55,10 +143,40 @@ def test_cuda_output_does_not_leak_over_many_batches():
     with Renderer(RendererConfig(output="cuda")) as gpu:
         gpu.load(load_builtin_pack())
         ids = gpu.ok_indices()
-        req = RenderRequest(ids, [1.0] * len(ids), 64, 64)
+        req = RenderRequest(ids, [1.0] * len(ids), RES, RES)
         for _ in range(20):
             gpu.render(req)
+        torch.cuda.synchronize()
         before = torch.cuda.memory_allocated()
+        free_before = torch.cuda.mem_get_info()[0]
+        fds_before = _open_fds()
         for _ in range(2000):
             gpu.render(req).float().mean()
+        torch.cuda.synchronize()
         assert torch.cuda.memory_allocated() - before < 16 << 20
+        assert free_before - torch.cuda.mem_get_info()[0] < 64 << 20
+        assert _open_fds() <= fds_before + 2
+
+
+@pytest.mark.gpu
+@needs_cuda
+def test_live_source_renders_and_mixes_on_the_gpu():
+    from render_vk.live import open_live_renderer
+    from train.config import LiveConfig
+    from train.data.live import LiveProgramSource
+    from train.data.render_protocol import ProgramRenderer
+
+    live = open_live_renderer(["builtin"], 64, cuda_device=torch.cuda.current_device())
+    try:
+        device = torch.device("cuda", torch.cuda.current_device())
+        source = LiveProgramSource(ProgramRenderer(live, live.num_programs, device),
+                                   LiveConfig(mixup_k=6), batch_size=32, images_per_epoch=256,
+                                   seed=0)
+        assert source.stream is not None  # the next batch is prepared on a side stream
+        views = [b.views[0].clone() for _, b in zip(range(4), source.batches(0))]
+        for step, view in enumerate(views):
+            assert view.is_cuda and view.dtype == torch.float32 and view.shape == (32, 3, 64, 64)
+            assert 0.0 <= float(view.min()) and float(view.max()) <= 1.0
+            assert torch.equal(view, source.batch(0, step).views[0])  # same without prefetch
+    finally:
+        live.close()

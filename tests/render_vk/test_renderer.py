@@ -7,7 +7,7 @@ import pytest
 import torch
 
 from glsl_transpile import from_code, load_builtin_pack, to_fragment
-from render_vk import DeviceNotFoundError, Renderer, RendererConfig, RenderRequest
+from render_vk import DeviceNotFoundError, RenderError, Renderer, RendererConfig, RenderRequest
 from render_vk.device import DeviceInfo, pick_device
 from render_vk.gl_reference import FrameInputs
 from render_vk.mixing import cutmix, cutmix_boxes, dirichlet_weights, is_constant, is_static, mixup
@@ -172,6 +172,11 @@ def test_submit_keeps_requests_in_flight_and_results_stay_correct(renderer):
     assert torch.equal(pending_a.result(), expected_a)
     pending_c = renderer.submit(req_b)  # reuses a's slot: waits for it first
     assert torch.equal(pending_c.result(), expected_b)
+    late = renderer.submit(req_a)
+    renderer.submit(req_b).result()
+    renderer.submit(req_b).result()  # reuses late's slot before late.result()
+    with pytest.raises(RenderError, match="reused this request's slot"):
+        late.result()
 
 
 def test_common_pass_program_matches_reference(gl_reference):
