@@ -57,6 +57,8 @@ class LiveConfig:
     time_sigma_seconds: float = 0.5  # source "program_time": positive view at t + N(0, sigma)
     mixup_k: int = 1  # images of different programs mixed per image; 1 = off
     fixed_dataset: bool = False  # same (program, time) set every epoch instead of fresh draws
+    output: str = "auto"  # where images are rendered: "auto" (the training device), "cpu", "cuda"
+    consistency_every: int = 0  # re-render a fixed sample every N batches and compare; 0 = off
 
 
 @dataclass(frozen=True)
@@ -291,6 +293,8 @@ def validate(cfg: TrainConfig) -> None:
         ("data.augment.crop_size", cfg.data.augment.crop_size > 0),
         ("data.images_per_epoch", cfg.data.images_per_epoch > 0),
         ("data.live.mixup_k", cfg.data.live.mixup_k >= 1),
+        ("data.live.output", cfg.data.live.output in ("auto", "cpu", "cuda")),
+        ("data.live.consistency_every", cfg.data.live.consistency_every >= 0),
         ("loss.temperature", cfg.loss.temperature > 0),
         ("loss.queue_size", cfg.loss.queue_size > 0),
         ("loss.key_momentum", 0.0 <= cfg.loss.key_momentum <= 1.0),

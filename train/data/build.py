@@ -69,14 +69,14 @@ def _latent(cfg: DataConfig, ctx: SourceContext) -> BatchSource:
 
 
 def _live(cfg: DataConfig, ctx: SourceContext) -> BatchSource:
-    renderer = ctx.renderer or open_renderer(cfg)
+    renderer = ctx.renderer or open_renderer(cfg, ctx.device)
     return LiveProgramSource(renderer, cfg.live, batch_size=ctx.batch_size,
                              images_per_epoch=cfg.images_per_epoch, seed=ctx.seed,
                              rank=ctx.rank, world_size=ctx.world_size)
 
 
 def _program_time(cfg: DataConfig, ctx: SourceContext) -> BatchSource:
-    renderer = ctx.renderer or open_renderer(cfg)
+    renderer = ctx.renderer or open_renderer(cfg, ctx.device)
     frames = -(-cfg.images_per_epoch // renderer.num_programs)
     return ProgramTimeViewSource(renderer, cfg.live, batch_size=ctx.batch_size,
                                  steps_per_epoch=_virtual_steps(cfg, ctx),
@@ -91,11 +91,13 @@ def _virtual_steps(cfg: DataConfig, ctx: SourceContext) -> int:
     return steps
 
 
-def open_renderer(cfg: DataConfig) -> ProgramRenderer:
+def open_renderer(cfg: DataConfig, device: torch.device | None = None) -> ProgramRenderer:
     """Open the live Vulkan renderer for cfg.live.programs at cfg.resolution.
 
     The programs that compile are numbered 0..num_programs-1 (failures are logged by
-    render_vk). ``"builtin"`` in the list stands for render_vk's built-in pack.
+    render_vk). ``"builtin"`` in the list stands for render_vk's built-in pack. With
+    ``data.live.output`` "auto" and a CUDA training ``device`` (or "cuda"), rendering runs on
+    that GPU (matched by UUID) into its memory; otherwise into host memory.
 
     Raises:
         TrainError: render_vk cannot be imported, or no program to render.
@@ -111,12 +113,24 @@ def open_renderer(cfg: DataConfig) -> ProgramRenderer:
     from render_vk.errors import RenderError
     from render_vk.live import open_live_renderer
 
+    output = cfg.live.output
+    if output == "auto":
+        output = "cuda" if device is not None and device.type == "cuda" else "cpu"
+    if output == "cuda" and not torch.cuda.is_available():
+        raise ConfigError("data.live.output='cuda' needs a CUDA device; torch sees none")
+    cuda_device = None
+    if output == "cuda":
+        cuda_device = (device.index if device is not None and device.type == "cuda"
+                       and device.index is not None else torch.cuda.current_device())
     try:
-        live = open_live_renderer(list(cfg.live.programs), int(cfg.resolution))
+        live = open_live_renderer(list(cfg.live.programs), int(cfg.resolution),
+                                  cuda_device=cuda_device,
+                                  consistency_every=cfg.live.consistency_every)
     except RenderError as err:
         raise TrainError(f"data.source={cfg.source!r}: {err}") from err
     log.info("live rendering %d programs on %s", live.num_programs, live.renderer.device_name)
-    return ProgramRenderer(render=live, num_programs=live.num_programs)
+    where = torch.device("cuda", cuda_device) if cuda_device is not None else torch.device("cpu")
+    return ProgramRenderer(render=live, num_programs=live.num_programs, device=where)
 
 
 SOURCES: dict[str, Callable[[DataConfig, SourceContext], BatchSource]] = {

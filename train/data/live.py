@@ -64,6 +64,10 @@ class LiveProgramSource:
         if self.steps == 0:
             raise ConfigError(f"data.images_per_epoch={images_per_epoch} is less than one global "
                               f"batch ({batch_size * world_size})")
+        device = renderer.device
+        # CUDA images: batch n+1 is rendered and mixed on a side stream while batch n trains
+        self.stream = (torch.cuda.Stream(device) if device is not None and device.type == "cuda"
+                       else None)
         self.table: Draws | None = None
         self._epoch_order: tuple[int, Tensor] | None = None
         if live.fixed_dataset:
@@ -73,8 +77,32 @@ class LiveProgramSource:
         return self.steps
 
     def batches(self, epoch: int, start_step: int = 0) -> Iterator[ViewBatch]:
+        if self.stream is None:
+            for step in range(start_step, self.steps):
+                yield self.batch(epoch, step)
+            return
+        ahead = None
         for step in range(start_step, self.steps):
-            yield self.batch(epoch, step)
+            current = ahead or self._prepare(epoch, step)
+            ahead = self._prepare(epoch, step + 1) if step + 1 < self.steps else None
+            yield self._arrive(*current)
+
+    def _prepare(self, epoch: int, step: int) -> tuple[ViewBatch, torch.cuda.Event]:
+        """Render and mix batch ``step`` on the side stream; the event marks it ready."""
+        with torch.cuda.stream(self.stream):
+            batch = self.batch(epoch, step)
+            ready = torch.cuda.Event()
+            ready.record(self.stream)
+        return batch, ready
+
+    @staticmethod
+    def _arrive(batch: ViewBatch, ready: torch.cuda.Event) -> ViewBatch:
+        """Hand a prepared batch to the current stream (the caller's training stream)."""
+        stream = torch.cuda.current_stream(batch.views[0].device)
+        stream.wait_event(ready)
+        for view in batch.views:
+            view.record_stream(stream)  # made on the side stream, freed after training on it
+        return batch
 
     def batch(self, epoch: int, step: int) -> ViewBatch:
         """One view (B, 3, H, W) (uint8, or float in [0, 1] with mixup) and labels (B,) int64."""

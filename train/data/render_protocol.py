@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from typing import NamedTuple, Protocol
 
+import torch
 from torch import Tensor
 
 
@@ -34,7 +35,12 @@ class RenderFn(Protocol):
 
 
 class ProgramRenderer(NamedTuple):
-    """A render callable and how many programs it has loaded (valid ids: 0 .. num_programs-1)."""
+    """A render callable and how many programs it has loaded (valid ids: 0 .. num_programs-1).
+
+    ``device`` is where its images are, when known: a CUDA device lets sources prepare the next
+    batch on a side stream while the current one trains.
+    """
 
     render: RenderFn
     num_programs: int
+    device: torch.device | None = None

@@ -132,3 +132,36 @@ def test_unknown_source_lists_valid_names():
     cfg = load_config(None, ["data.source=web"])
     with pytest.raises(ConfigError, match="folder, latent, live, program_time"):
         build_source(cfg.data, SourceContext(8, 0, 0, 1, torch.device("cpu")))
+
+
+def test_live_output_is_validated_and_cuda_needs_a_gpu():
+    from train.errors import ConfigError
+    with pytest.raises(ConfigError, match="data.live.output"):
+        load_config(None, ["data.live.output=tpu"])
+    if torch.cuda.is_available():
+        pytest.skip("checks the error without a GPU")
+    cfg = load_config(None, ["data.source=live", "data.live.programs=[builtin]",
+                             "data.resolution=16", "data.live.output=cuda"])
+    with pytest.raises(ConfigError, match="data.live.output='cuda' needs a CUDA device"):
+        build_source(cfg.data, SourceContext(8, 0, 0, 1, torch.device("cpu")))
+
+
+def test_live_renderer_releases_the_previous_batch_and_keeps_its_consistency_check():
+    from render_vk.live import open_live_renderer
+    live = open_live_renderer(["builtin"], 16, consistency_every=2)
+    try:
+        assert live.renderer.config.consistency_every == 2
+        released = []
+        handoff = live.renderer.handoff
+        handoff.release = lambda slot, real=handoff.release: (released.append(slot),
+                                                              real(slot))
+        ids, times = torch.tensor([0, 1, 2]), torch.tensor([0.5, 1.0, 1.5])
+        first = live(ids, times).clone()
+        previous = live._last
+        assert previous._slot not in released
+        second = live(ids, times)
+        assert previous._slot in released  # released when the next batch was asked for
+        assert torch.equal(first, second)
+        assert live.renderer._reference_digest is not None  # the check ran
+    finally:
+        live.close()
