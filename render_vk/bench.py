@@ -33,6 +33,11 @@ def parse_args(argv):
     ap.add_argument("--per-program", type=int, default=8,
                     help="images per program in the per-program table (0 to skip)")
     ap.add_argument("--device", default=None)
+    ap.add_argument("--output", choices=("cpu", "cuda"), default="cpu",
+                    help="cuda: images land in CUDA memory (timeline hand-off where possible)")
+    ap.add_argument("--sync", choices=("auto", "fence", "timeline"), default="auto")
+    ap.add_argument("--no-watchdog", action="store_true",
+                    help="no per-dispatch timestamps (no barrier between programs)")
     ap.add_argument("--no-baseline", action="store_true")
     ap.add_argument("--json", type=Path, default=None)
     ap.add_argument("--seed", type=int, default=0)
@@ -47,14 +52,24 @@ def _time_batched(renderer: Renderer, programs: list[int], times: list[float], r
         req = RenderRequest(programs, times, res, res)
         start = time.perf_counter()
         images = renderer.render(req)
+        _sync(images)  # with a timeline hand-off to CUDA, render() returns before the device
         wall = time.perf_counter() - start
         t0 = time.perf_counter()
-        _ = images[:, :, :1, :1].sum()  # touch the tensor: the hand-off is a view, no copy
+        _sync(images[:, :, :1, :1].sum())  # touch the tensor: the hand-off is a view, no copy
         handoff = time.perf_counter() - t0
-        device = sum(renderer.last_dispatch_seconds() or [0.0])
+        timed = renderer.last_dispatch_seconds()
+        device = None if timed is None else sum(timed)
         if best is None or wall < best["wall_s"]:
             best = {"wall_s": wall, "device_s": device, "handoff_s": handoff}
     return best
+
+
+def _sync(tensor) -> None:
+    """Wait for work queued on a CUDA tensor's stream (nothing for a CPU tensor)."""
+    if tensor.is_cuda:
+        import torch
+
+        torch.cuda.current_stream(tensor.device).synchronize()
 
 
 def _time_baseline(gl: GLReference, renderer: Renderer, programs: list[int],
@@ -76,6 +91,15 @@ def _time_baseline(gl: GLReference, renderer: Renderer, programs: list[int],
     return total
 
 
+def _share(timing: dict) -> float | None:
+    """Kernel share of wall time (None without timestamps)."""
+    return None if timing["device_s"] is None else timing["device_s"] / timing["wall_s"]
+
+
+def _percent(share: float | None) -> str:
+    return "-" if share is None else f"{100 * share:.1f}%"
+
+
 def _per_program(renderer, gl, args) -> list[dict]:
     rows = []
     n = args.per_program
@@ -87,7 +111,7 @@ def _per_program(renderer, gl, args) -> list[dict]:
         base = None if gl is None else _time_baseline(gl, renderer, [p] * n, times,
                                                       args.resolution)
         rows.append({"program": state.name, "compile_s": round(state.compile_seconds, 4),
-                     "images_per_s": n / b["wall_s"], "device_share": b["device_s"] / b["wall_s"],
+                     "images_per_s": n / b["wall_s"], "device_share": _share(b),
                      "baseline_images_per_s": None if base is None else n / base,
                      "ratio": None if base is None else base / b["wall_s"]})
     return rows
@@ -104,7 +128,8 @@ def _total(renderer, gl, args) -> dict:
         progs = [int(p) for p in rng.choice(ok, size=args.batch_size)]
         times = list(rng.uniform(0.1, 10.0, size=args.batch_size))
         b = _time_batched(renderer, progs, times, args.resolution)
-        wall, device, handoff = wall + b["wall_s"], device + b["device_s"], handoff + b["handoff_s"]
+        wall, handoff = wall + b["wall_s"], handoff + b["handoff_s"]
+        device = None if device is None or b["device_s"] is None else device + b["device_s"]
         images += len(progs)
         if gl is not None:
             s = _time_baseline(gl, renderer, progs, times, args.resolution)
@@ -113,7 +138,8 @@ def _total(renderer, gl, args) -> dict:
     bips = None if gl is None or not base else images / base
     return {"images_per_s": ips, "baseline_images_per_s": bips,
             "ratio": None if bips is None else ips / bips, "images": images,
-            "device_share": device / wall, "handoff_s_per_batch": handoff / args.batches,
+            "device_share": None if device is None else device / wall,
+            "handoff_s_per_batch": handoff / args.batches,
             "batch_size": args.batch_size}
 
 
@@ -126,11 +152,11 @@ def _print_table(rows, total, device, baseline_device, res) -> None:
             gl = "-" if r["baseline_images_per_s"] is None else f"{r['baseline_images_per_s']:9.1f}"
             ratio = "-" if r["ratio"] is None else f"{r['ratio']:7.2f}"
             print(f"{r['program'][:28]:28s} {r['compile_s']:9.3f} {r['images_per_s']:9.1f} "
-                  f"{100 * r['device_share']:7.1f}% {gl:>9s} {ratio:>7s}")
+                  f"{_percent(r['device_share']):>8s} {gl:>9s} {ratio:>7s}")
     gl = "-" if total["baseline_images_per_s"] is None else f"{total['baseline_images_per_s']:.1f}"
     ratio = "-" if total["ratio"] is None else f"{total['ratio']:.2f}x"
     print(f"TOTAL (random programs, batch {total['batch_size']}): "
-          f"{total['images_per_s']:.1f} img/s, kernel time {100 * total['device_share']:.1f}% of "
+          f"{total['images_per_s']:.1f} img/s, kernel time {_percent(total['device_share'])} of "
           f"wall, hand-off {1e6 * total['handoff_s_per_batch']:.0f} us/batch; "
           f"GL draw+read-back {gl} img/s; ratio {ratio}")
 
@@ -138,7 +164,9 @@ def _print_table(rows, total, device, baseline_device, res) -> None:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     sources = load_sources(args.sources) if args.sources else load_builtin_pack()
-    with Renderer(RendererConfig(device=args.device)) as renderer:
+    config = RendererConfig(device=args.device, output=args.output, sync=args.sync,
+                            watchdog=not args.no_watchdog)
+    with Renderer(config) as renderer:
         renderer.load(sources)
         if not renderer.ok_indices():
             print("error: no program compiled", file=sys.stderr)
@@ -152,7 +180,11 @@ def main(argv: list[str] | None = None) -> int:
             if gl is not None:
                 gl.close()
         _print_table(rows, total, renderer.device_name, baseline_device, args.resolution)
+        print(f"output {args.output}, hand-off {type(renderer.handoff).__name__}, watchdog "
+              f"{'off' if args.no_watchdog else 'on'}")
         result = {"device": renderer.device_name, "baseline_device": baseline_device,
+                  "output": args.output, "handoff": type(renderer.handoff).__name__,
+                  "watchdog": not args.no_watchdog,
                   "resolution": args.resolution, "total": total, "programs": rows,
                   "median_compile_s": statistics.median(
                       p.compile_seconds for p in renderer.programs)}
