@@ -23,14 +23,12 @@ _FD = vk.VK_EXTERNAL_SEMAPHORE_HANDLE_TYPE_OPAQUE_FD_BIT
 def export_supported(device) -> bool:
     """Whether ``device`` (with both extensions enabled) can export a timeline semaphore as an
     opaque fd (for CUDA)."""
-    if not {EXTENSION, EXPORT_EXTENSION} <= device.enabled:
-        return False
     timeline = vk.VkSemaphoreTypeCreateInfo(semaphoreType=vk.VK_SEMAPHORE_TYPE_TIMELINE)
     query = vk.VkPhysicalDeviceExternalSemaphoreInfo(pNext=timeline, handleType=_FD)
-    props = vk.VkExternalSemaphoreProperties()
-    vk.vkGetPhysicalDeviceExternalSemaphoreProperties(device.physical, query, props)
-    return bool(props.externalSemaphoreFeatures & vk.VK_EXTERNAL_SEMAPHORE_FEATURE_EXPORTABLE_BIT
-                and props.compatibleHandleTypes & _FD)
+    props = vk.vkGetPhysicalDeviceExternalSemaphoreProperties(device.physical, query)
+    exportable = (props.externalSemaphoreFeatures & vk.VK_EXTERNAL_SEMAPHORE_FEATURE_EXPORTABLE_BIT
+                  and props.compatibleHandleTypes & _FD)
+    return bool(exportable) and {EXTENSION, EXPORT_EXTENSION} <= device.enabled
 
 
 class TimelineSemaphore:

@@ -118,3 +118,23 @@ def test_a_hang_found_after_hand_out_is_raised_by_the_call_that_reuses_the_slot(
 def test_unknown_sync_is_refused():
     with pytest.raises(RenderError, match="sync"):
         Renderer(RendererConfig(sync="spin"))
+
+
+def test_lavapipe_cannot_export_timeline_semaphores_so_cuda_output_would_use_fences():
+    from render_vk import timeline
+    from render_vk.device import VulkanDevice
+
+    device = VulkanDevice(extensions=(timeline.EXTENSION,),
+                          optional=(timeline.EXPORT_EXTENSION,))
+    try:
+        assert timeline.EXTENSION in device.enabled
+        assert timeline.export_supported(device) is False
+        sem = timeline.TimelineSemaphore(device)
+        try:
+            assert sem.value == 0
+            sem.signal(5)
+            assert sem.value == 5 and sem.wait(5, 0.0) and not sem.wait(6, 0.01)
+        finally:
+            sem.close()
+    finally:
+        device.close()
