@@ -117,16 +117,22 @@ def _per_program(renderer, gl, args) -> list[dict]:
     return rows
 
 
-def _total(renderer, gl, args) -> dict:
+def _random_requests(renderer, args) -> list[RenderRequest]:
+    """A warm-up request, then ``args.batches`` of random programs at random times."""
     ok = renderer.ok_indices()
     rng = np.random.default_rng(args.seed)
+    return [RenderRequest([int(p) for p in rng.choice(ok, size=args.batch_size)],
+                          list(rng.uniform(0.1, 10.0, size=args.batch_size)),
+                          args.resolution, args.resolution) for _ in range(args.batches + 1)]
+
+
+def _total(renderer, gl, args) -> dict:
+    requests = _random_requests(renderer, args)
     wall = device = handoff = base = 0.0
     images = 0
-    warm = list(rng.choice(ok, size=args.batch_size))
-    _time_batched(renderer, warm, [1.0] * len(warm), args.resolution)
-    for _ in range(args.batches):
-        progs = [int(p) for p in rng.choice(ok, size=args.batch_size)]
-        times = list(rng.uniform(0.1, 10.0, size=args.batch_size))
+    _time_batched(renderer, requests[0].programs, requests[0].times_s, args.resolution)
+    for req in requests[1:]:
+        progs, times = req.programs, req.times_s
         b = _time_batched(renderer, progs, times, args.resolution)
         wall, handoff = wall + b["wall_s"], handoff + b["handoff_s"]
         device = None if device is None or b["device_s"] is None else device + b["device_s"]
@@ -141,6 +147,27 @@ def _total(renderer, gl, args) -> dict:
             "device_share": None if device is None else device / wall,
             "handoff_s_per_batch": handoff / args.batches,
             "batch_size": args.batch_size}
+
+
+def _pipelined(renderer, args) -> dict:
+    """Images/s with the next request submitted before the current one is consumed (as live
+    training runs), and the device's share of that wall time."""
+    requests = _random_requests(renderer, args)  # the same draws as the sequential figure
+    renderer.render(requests[0])  # warm up
+    device, timed = 0.0, True
+    start = time.perf_counter()
+    ahead = renderer.submit(requests[1])
+    for i in range(1, len(requests)):
+        current = ahead
+        ahead = renderer.submit(requests[i + 1]) if i + 1 < len(requests) else None
+        _sync(current.result()[:, :, :1, :1].sum())
+        seconds = current.dispatch_seconds()
+        timed = timed and seconds is not None
+        device += sum(seconds or [])
+        current.release()
+    wall = time.perf_counter() - start
+    return {"images_per_s": args.batches * args.batch_size / wall,
+            "device_share": device / wall if timed else None}
 
 
 def _print_table(rows, total, device, baseline_device, res) -> None:
@@ -159,6 +186,12 @@ def _print_table(rows, total, device, baseline_device, res) -> None:
           f"{total['images_per_s']:.1f} img/s, kernel time {_percent(total['device_share'])} of "
           f"wall, hand-off {1e6 * total['handoff_s_per_batch']:.0f} us/batch; "
           f"GL draw+read-back {gl} img/s; ratio {ratio}")
+    piped = total["pipelined"]
+    ratio = ("-" if total["baseline_images_per_s"] is None
+             else f"{piped['images_per_s'] / total['baseline_images_per_s']:.2f}x")
+    print(f"PIPELINED (next batch submitted before this one is used): "
+          f"{piped['images_per_s']:.1f} img/s, kernel time {_percent(piped['device_share'])} "
+          f"of wall; ratio to GL {ratio}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -175,6 +208,7 @@ def main(argv: list[str] | None = None) -> int:
         try:
             rows = _per_program(renderer, gl, args) if args.per_program else []
             total = _total(renderer, gl, args)
+            total["pipelined"] = _pipelined(renderer, args)
             baseline_device = None if gl is None else gl.device_name
         finally:
             if gl is not None:

@@ -113,6 +113,13 @@ class PendingRender:
             raise self.error
         return self._images
 
+    def dispatch_seconds(self) -> list[float] | None:
+        """Device seconds of each dispatch, if timed (waits for the device); None once the
+        slot was reused."""
+        if self._slot.holder is not self:
+            return None
+        return self._slot.stream.dispatch_seconds()
+
     def release(self) -> None:
         """The consumer is done with the images (for CUDA: once the work queued so far on
         torch's current stream is done), so the slot can be rendered into again without

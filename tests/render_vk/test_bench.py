@@ -13,6 +13,8 @@ def test_bench_writes_ratio_and_kernel_share(tmp_path, capsys):
     assert total["images"] == 4 and total["images_per_s"] > 0
     assert total["ratio"] > 0 and total["baseline_images_per_s"] > 0
     assert 0.0 < total["device_share"] <= 1.0
+    assert total["pipelined"]["images_per_s"] > 0
+    assert 0.0 < total["pipelined"]["device_share"] <= 1.0
     assert len(result["programs"]) == 56 and result["handoff"] == "FenceHandoff"
     assert "TOTAL (random programs, batch 4)" in capsys.readouterr().out
 
@@ -24,5 +26,6 @@ def test_bench_without_watchdog_reports_no_kernel_share(tmp_path, capsys):
                        "--json", str(out)]) == 0
     result = json.loads(out.read_text())
     assert result["total"]["device_share"] is None and result["total"]["ratio"] is None
+    assert result["total"]["pipelined"]["device_share"] is None
     assert result["handoff"] == "TimelineHandoff" and result["watchdog"] is False
     assert "kernel time - of wall" in capsys.readouterr().out
