@@ -98,23 +98,30 @@ def test_auto_sync_uses_timeline_semaphores_on_nvidia():
 
 @pytest.mark.gpu
 @needs_cuda
-def test_timeline_hand_off_keeps_pixels_right_while_the_stream_is_busy(cpu_images):
-    """Slow work queued on the stream before each hand-off: the ring must wait for it."""
+def test_timeline_hand_off_keeps_pixels_right_while_the_stream_is_busy():
+    """Slow work queued on the stream before each batch is read: the ring must not render into
+    a slot the stream has yet to read (three requests in turn over a ring of two slots)."""
+    pack = load_builtin_pack()
+    with Renderer(RendererConfig(output="cpu")) as cpu:
+        cpu.load(pack)
+        ids = cpu.ok_indices()
+        requests = [RenderRequest(ids, [0.5 + k + 0.01 * i for i in range(len(ids))], RES, RES)
+                    for k in range(3)]
+        expected = [cpu.render(req).clone() for req in requests]
     with Renderer(RendererConfig(output="cuda", ring_size=2)) as gpu:
-        gpu.load(load_builtin_pack())
-        req = _pack_request(gpu)
-        sums = []
+        gpu.load(pack)
         busy = torch.randn(4096, 4096, device="cuda")
+        copies = []
         for i in range(12):
-            pending = gpu.submit(req)
+            pending = gpu.submit(requests[i % 3])
             images = pending.result()
             for _ in range(4):
-                busy = (busy @ busy).tanh_()  # keeps the stream busy after the wait
-            sums.append(images.to(torch.int64).sum())  # read after the busy work
+                busy = (busy @ busy).tanh_()  # the stream is busy before it reads the images
+            copies.append(images.clone())
             if i % 2:
                 pending.release()
-        want = cpu_images.to(torch.int64).sum()
-        assert all(int(s) == int(want) for s in sums)
+        for i, copy in enumerate(copies):
+            assert torch.equal(copy.cpu(), expected[i % 3]), i
 
 
 @pytest.mark.gpu
