@@ -7,9 +7,11 @@ them through, as a busy stream would hold them.
 import pytest
 import torch
 
-from glsl_transpile import from_code, load_builtin_pack
+from glsl_transpile import load_builtin_pack
 from render_vk import RenderError, Renderer, RendererConfig, RenderRequest, RenderTimeoutError
 from render_vk.handoff import FenceHandoff, TimelineHandoff
+
+from .programs import good_and_hanging
 
 RES = 24
 
@@ -97,14 +99,9 @@ def test_a_slot_is_not_rendered_into_until_its_consumer_releases_it():
 
 
 def test_a_hang_found_after_hand_out_is_raised_by_the_call_that_reuses_the_slot():
-    body = "".join(f"x += sin(x * {k}.1 + float(i));" for k in range(12))
-    hang = from_code("void mainImage(out vec4 c, in vec2 f) { float x = 0.0;\n"
-                     f"  for (int i = 0; i >= 0; i++) {{ {body} }}\n"
-                     "  c = vec4(x); }", "hang")
-    good = [s for s in load_builtin_pack() if s.kind == "shadertoy"][:3]
     cfg = RendererConfig(sync="timeline", ring_size=2, batch_timeout_s=0.3, watchdog=False)
     with Renderer(cfg) as r:
-        r.load(good + [hang])
+        r.load(good_and_hanging())
         r.handoff.consumer = StreamLikeConsumer(r.handoff, hold=False)
         handed = r.submit(RenderRequest([0, 3], [1.0, 1.0], RES, RES)).result()
         assert handed.shape == (2, 3, RES, RES)  # handed out before the device finished

@@ -6,13 +6,14 @@ import numpy as np
 import pytest
 import torch
 
-from glsl_transpile import from_code, load_builtin_pack, to_fragment
+from glsl_transpile import load_builtin_pack, to_fragment
 from render_vk import DeviceNotFoundError, RenderError, Renderer, RendererConfig, RenderRequest
 from render_vk.device import DeviceInfo, pick_device
 from render_vk.gl_reference import FrameInputs
 from render_vk.mixing import cutmix, cutmix_boxes, dirichlet_weights, is_constant, is_static, mixup
 
 from ..conftest import psnr
+from .programs import good_and_hanging
 
 RES = 32
 TIMES = (0.75, 3.5)
@@ -101,20 +102,17 @@ def test_constant_and_static_detection():
 
 
 def test_never_ending_program_is_stopped_and_the_others_render(gl_reference):
-    hang = from_code("void mainImage(out vec4 c, in vec2 f) { float x = 0.0;\n"
-                     "  for (int i = 0; i >= 0; i++) { x += sin(x + float(i)); }\n"
-                     "  c = vec4(x); }", "hang")
-    good = [s for s in load_builtin_pack() if s.kind == "shadertoy"][:3]
     cfg = RendererConfig(slow_factor=20.0, slow_min_s=0.02, batch_timeout_s=120.0)
     with Renderer(cfg) as r:
-        r.load(good + [hang])
+        r.load(good_and_hanging(heavy=False))
         idx = list(range(4))
         r.render(RenderRequest(idx * 2, [1.0] * 8, 64, 64))
         assert r.programs[3].status == "timeout" and "watchdog" in r.programs[3].log
         assert r.ok_indices() == [0, 1, 2]
         img = r.render(RenderRequest([0, 1, 2], [2.0] * 3, RES, RES))
-        for i, src in enumerate(good):
-            ref = gl_reference.render(to_fragment(src), [FrameInputs(2.0, i)], RES, RES)
+        for i, state in enumerate(r.programs[:3]):
+            ref = gl_reference.render(to_fragment(state.source), [FrameInputs(2.0, i)], RES,
+                                     RES)
             assert psnr(img[i].permute(1, 2, 0).numpy(), ref[0]) >= 40.0
         with pytest.raises(Exception, match="hang"):
             r.render(RenderRequest([3], [1.0], RES, RES))
@@ -146,14 +144,8 @@ def test_device_choice_lists_devices_when_none_matches():
 def test_hung_batch_is_recovered_and_the_culprit_named():
     from render_vk import RenderTimeoutError
 
-    # lavapipe stops a loop after 65535 iterations: heavy iterations make it take ~1 s
-    body = "".join(f"x += sin(x * {k}.1 + float(i));" for k in range(12))
-    hang = from_code("void mainImage(out vec4 c, in vec2 f) { float x = 0.0;\n"
-                     f"  for (int i = 0; i >= 0; i++) {{ {body} }}\n"
-                     "  c = vec4(x); }", "hang")
-    good = [s for s in load_builtin_pack() if s.kind == "shadertoy"][:3]
     with Renderer(RendererConfig(batch_timeout_s=0.3, watchdog=False)) as r:
-        r.load(good + [hang])
+        r.load(good_and_hanging())
         with pytest.raises(RenderTimeoutError, match="hang"):
             r.render(RenderRequest([0, 1, 2, 3] * 2, [1.0] * 8, RES, RES))
         assert [p.status for p in r.programs] == ["ok", "ok", "ok", "timeout"]
