@@ -57,7 +57,10 @@ step_bench() {
 step_live() {
   common=(--config configs/moco_r50_large.yaml --set 'data.live.programs=[builtin]'
           --set data.live.fixed_dataset=false --set data.images_per_epoch=65536)
+  # MixUp-6 into CUDA memory (the goal: live / memory <= 1.15); the same through host memory
+  # (the paper's way: render, read back, copy to the GPU); no MixUp
   $py -m train.bench_live --method moco "${common[@]}" --steps 20 --warmup 5
+  $py -m train.bench_live --method moco "${common[@]}" --set data.live.output=cpu --steps 10 --warmup 3
   $py -m train.bench_live --method moco "${common[@]}" --set data.live.mixup_k=1 --steps 20 --warmup 5
 }
 steps=("$@")

@@ -9,6 +9,7 @@ def test_bench_live_prints_live_and_memory_step_times_and_ratio(capsys):
     out = capsys.readouterr().out
     assert code == 0, out
     assert "fed live:" in out and "fed from memory:" in out and "live / memory:" in out
+    assert "live data alone:" in out and "live output auto" in out
 
 
 def test_bench_live_unknown_method_lists_valid_names(capsys):
