@@ -99,15 +99,20 @@ def cuda_device_for(vulkan_uuid: bytes) -> int:
 
 def vulkan_device_for(cuda_index: int) -> int:
     """The Vulkan device index (``RendererConfig.device``) of torch's ``cuda:<cuda_index>``."""
+    return vulkan_device_with_uuid(_cuda_uuid(cuda_index), f"cuda:{cuda_index}")
+
+
+def vulkan_device_with_uuid(uuid: bytes, what: str) -> int:
+    """The index of the Vulkan device whose ``deviceUUID`` is ``uuid`` (``what`` names it in
+    the error, which lists the devices there are)."""
     from .device import list_devices
 
-    want = _cuda_uuid(cuda_index)
     devices = list_devices()
     for info in devices:
-        if info.uuid == want:
+        if info.uuid == bytes(uuid):
             return info.index
     raise DeviceNotFoundError(
-        f"no Vulkan device has the UUID {want.hex()} of cuda:{cuda_index}; Vulkan devices: "
+        f"no Vulkan device has the UUID {bytes(uuid).hex()} of {what}; Vulkan devices: "
         + "; ".join(f"[{d.index}] {d.name} {d.uuid.hex()}" for d in devices)
         + " (is the NVIDIA Vulkan driver installed? VK_DRIVER_FILES may point at its ICD)")
 

@@ -52,6 +52,17 @@ def test_a_failed_cuda_import_names_the_call_and_closes_the_exported_fd():
         device.close()
 
 
+def test_vulkan_device_is_found_by_uuid_and_a_missing_one_lists_the_devices():
+    from render_vk import DeviceNotFoundError
+    from render_vk.device import list_devices
+    from render_vk.interop_cuda import vulkan_device_with_uuid
+
+    for info in list_devices():
+        assert vulkan_device_with_uuid(info.uuid, "test") == info.index
+    with pytest.raises(DeviceNotFoundError, match=r"UUID 00ff.* of cuda:7; Vulkan devices: \[0\]"):
+        vulkan_device_with_uuid(bytes([0, 255] * 8), "cuda:7")
+
+
 def test_unknown_output_is_refused():
     with pytest.raises(RenderError, match="output"):
         Renderer(RendererConfig(output="tpu"))
