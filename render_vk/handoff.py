@@ -15,6 +15,8 @@ read them); only then may a new batch be rendered into the slot (``before_submit
 own) once it is done with a slot, and the batch that reuses the slot waits for that value on the
 device. With CUDA both are imported and used on torch's current stream at the time of the call,
 so rendering batch n+1 overlaps training on batch n and the tensor is ordered on that stream.
+Call ``result()`` and ``release()`` with the stream that reads the images current: a release
+queued on another stream does not wait for that reading.
 Without CUDA the host plays the consumer (``HostConsumer``): the same protocol, checked on
 lavapipe. The host still waits for a batch's fence when its slot is reused (its command buffer
 is then rewritten); by then that batch has long finished. An error of a batch handed out before
