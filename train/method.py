@@ -16,6 +16,7 @@ from torch import Tensor, nn
 
 from train.config import TrainConfig
 from train.models.backbones import Backbone
+from train.models.encoder import build_encoder
 
 
 class StepOutput(NamedTuple):
@@ -34,6 +35,21 @@ class Method(nn.Module):
     def forward(self, views: tuple[Tensor, ...], labels: Tensor) -> StepOutput:
         """views: num_views tensors (B, 3, h, w) float, normalised; labels: (B,) int64."""
         raise NotImplementedError
+
+
+class ContrastiveMethod(Method):
+    """A method with one encoder (backbone + projection head) over both views, a temperature
+    and optional cross-rank negatives: SimCLR and SupCon."""
+
+    def __init__(self, cfg: TrainConfig) -> None:
+        super().__init__()
+        self.encoder = build_encoder(cfg.model)
+        self.temperature = cfg.loss.temperature
+        self.gather = cfg.loss.gather_negatives
+
+    @property
+    def backbone(self) -> Backbone:  # type: ignore[override]
+        return self.encoder.backbone
 
 
 @dataclass(frozen=True)

@@ -17,26 +17,14 @@ from train.cli import run_cli
 from train.config import LossConfig, TrainConfig
 from train.distributed import gather_with_grad, is_distributed, rank_offset
 from train.losses import cross_entropy, nt_xent_logits
-from train.method import Method, MethodSpec, StepOutput, float32_losses, top1_accuracy
-from train.models.backbones import Backbone
-from train.models.encoder import build_encoder
+from train.method import ContrastiveMethod, Method, MethodSpec, StepOutput, float32_losses, top1_accuracy
 
 # SimCLR's CIFAR temperature; the optimiser keeps the shared SGD defaults (no LARS here).
 DEFAULTS = replace(TrainConfig(), loss=LossConfig(temperature=0.5))
 
 
-class SimCLR(Method):
+class SimCLR(ContrastiveMethod):
     """views: two (B, 3, h, w) views of the same images; labels are not used."""
-
-    def __init__(self, cfg: TrainConfig) -> None:
-        super().__init__()
-        self.encoder = build_encoder(cfg.model)
-        self.temperature = cfg.loss.temperature
-        self.gather = cfg.loss.gather_negatives
-
-    @property
-    def backbone(self) -> Backbone:  # type: ignore[override]
-        return self.encoder.backbone
 
     def forward(self, views: tuple[Tensor, ...], labels: Tensor) -> StepOutput:
         z1, z2 = self.encoder(torch.cat(views[:2])).float().chunk(2)

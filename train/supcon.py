@@ -17,26 +17,14 @@ from train.cli import run_cli
 from train.config import LossConfig, TrainConfig
 from train.distributed import gather_no_grad, gather_with_grad, is_distributed, rank_offset
 from train.losses import supcon, supcon_logits
-from train.method import Method, MethodSpec, StepOutput, float32_losses, top1_positive
-from train.models.backbones import Backbone
-from train.models.encoder import build_encoder
+from train.method import ContrastiveMethod, Method, MethodSpec, StepOutput, float32_losses, top1_positive
 
 # SupCon's ImageNet temperature (Khosla et al. 2020, sec. 4).
 DEFAULTS = replace(TrainConfig(), loss=LossConfig(temperature=0.1))
 
 
-class SupCon(Method):
+class SupCon(ContrastiveMethod):
     """views: two (B, 3, h, w) views; labels: (B,) int64 classes shared by positives."""
-
-    def __init__(self, cfg: TrainConfig) -> None:
-        super().__init__()
-        self.encoder = build_encoder(cfg.model)
-        self.temperature = cfg.loss.temperature
-        self.gather = cfg.loss.gather_negatives
-
-    @property
-    def backbone(self) -> Backbone:  # type: ignore[override]
-        return self.encoder.backbone
 
     def forward(self, views: tuple[Tensor, ...], labels: Tensor) -> StepOutput:
         anchors = self.encoder(torch.cat(views[:2])).float()
