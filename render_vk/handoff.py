@@ -26,6 +26,8 @@ from __future__ import annotations
 
 import logging
 
+import torch
+
 from .errors import RenderError
 from .timeline import TimelineSemaphore
 
@@ -58,8 +60,6 @@ class FenceHandoff:
 
     def release(self, slot) -> None:
         if slot.handed_out and slot.release_mark is None and self.cuda_device is not None:
-            import torch
-
             event = torch.cuda.Event()
             event.record(torch.cuda.current_stream(self.cuda_device))
             slot.release_mark = event
