@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from . import abi
 from .errors import UnsupportedShaderError
 from .rewrite import USER_MAIN, UserCode, rewrite_user_code
 from .sources import SHADERTOY, ShaderSource
@@ -25,8 +26,6 @@ from .sources import SHADERTOY, ShaderSource
 USER_STRING = 1
 _MAIN_RE = re.compile(r"void\s+main\s*\(")  # as twigl.app tests it, on the raw code
 COMMON_STRING = 3  # a Shadertoy "Common" pass
-TILE = (8, 8)  # pixels per workgroup in x and y
-LOCAL_SIZE = 64
 
 # TwiGL uniform name -> (expected type, value expression from the _KFrame record ``u``)
 _TWIGL_VALUES = {
@@ -47,14 +46,18 @@ class ComputeKernel:
     name: str
     glsl: str
     user_string: int = USER_STRING
-    local_size: int = LOCAL_SIZE
-    tile: tuple[int, int] = TILE
 
 
 @lru_cache(maxsize=None)
 def template(name: str) -> str:
     """The text of ``templates/<name>``."""
     return resources.files(__package__).joinpath("templates", name).read_text("utf-8")
+
+
+@lru_cache(maxsize=None)
+def prelude() -> str:
+    """The kernel prelude with the ABI declarations (``abi.glsl_declarations``) in place."""
+    return template("compute_prelude.glsl").replace("/*@ABI@*/", abi.glsl_declarations())
 
 
 def is_webgl1(src: ShaderSource) -> bool:
@@ -99,7 +102,7 @@ def to_compute(src: ShaderSource, *, unconst_lines: frozenset[int] = frozenset()
     lines = user.code.split("\n")
     common_part = ([f"#line 1 {COMMON_STRING}", "\n".join(lines[:common_lines])]
                    if common_lines else [])
-    parts = [template("compute_prelude.glsl"), platform, *common_part,
+    parts = [prelude(), platform, *common_part,
              f"#line 1 {USER_STRING}", "\n".join(lines[common_lines:]),
              "#line 1 2", undef, setter, _epilogue(src, user)]
     return ComputeKernel(name=src.name, glsl="\n".join(parts))

@@ -1,7 +1,6 @@
 """Command buffers, submission and fences: one submission covers many dispatches."""
 from __future__ import annotations
 
-import struct
 import time
 from contextlib import ExitStack
 from dataclasses import dataclass
@@ -10,8 +9,9 @@ from typing import Sequence
 import numpy as np
 import vulkan as vk
 
+from glsl_transpile.abi import PUSH_BYTES, pack_push, workgroups
+
 from .errors import RenderTimeoutError
-from .pipeline import PUSH_BYTES
 from .vkcall import vk_errors
 
 _STAGE = vk.VK_SHADER_STAGE_COMPUTE_BIT
@@ -29,14 +29,12 @@ class Dispatch:
     frame_base: int
     image_base: int
     layers: int
-    tile: tuple[int, int] = (8, 8)
 
     def push_constants(self) -> bytes:
-        return struct.pack("<4I", self.width, self.height, self.frame_base, self.image_base)
+        return pack_push(self.width, self.height, self.frame_base, self.image_base)
 
     def groups(self) -> tuple[int, int, int]:
-        tx, ty = self.tile
-        return (-(-self.width // tx), -(-self.height // ty), self.layers)
+        return workgroups(self.width, self.height, self.layers)
 
 
 class CommandStream:

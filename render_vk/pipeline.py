@@ -1,8 +1,7 @@
 """A compute pipeline for one kernel: shader module, layouts, pipeline, descriptor set.
 
-Every kernel has the same interface (see glsl_transpile/templates/compute_prelude.glsl):
-binding 0 = per-sample records (readonly storage), binding 1 = RGBA8 pixels (storage), and a
-16-byte push constant block (width, height, frame_base, image_base).
+Every kernel has the same interface, ``glsl_transpile.abi``: storage buffers for the per-sample
+records, the RGBA8 pixels and the parameters, and a push-constant block.
 """
 from __future__ import annotations
 
@@ -10,9 +9,11 @@ from contextlib import ExitStack
 
 import vulkan as vk
 
+from glsl_transpile.abi import (BINDINGS, FRAMES_BINDING, PARAMS_BINDING, PIXELS_BINDING,
+                                PUSH_BYTES)
+
 from .vkcall import vk_errors
 
-PUSH_BYTES = 16
 _STAGE = vk.VK_SHADER_STAGE_COMPUTE_BIT
 
 
@@ -24,10 +25,11 @@ class KernelLayout:
         dev = device.device
         bindings = [vk.VkDescriptorSetLayoutBinding(
             binding=i, descriptorType=vk.VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, descriptorCount=1,
-            stageFlags=_STAGE) for i in (0, 1)]
+            stageFlags=_STAGE) for i in BINDINGS]
         with vk_errors("vkCreateDescriptorSetLayout"):
             self.set_layout = vk.vkCreateDescriptorSetLayout(
-                dev, vk.VkDescriptorSetLayoutCreateInfo(bindingCount=2, pBindings=bindings), None)
+                dev, vk.VkDescriptorSetLayoutCreateInfo(bindingCount=len(bindings),
+                                                        pBindings=bindings), None)
         self._stack.callback(vk.vkDestroyDescriptorSetLayout, dev, self.set_layout, None)
         push = vk.VkPushConstantRange(stageFlags=_STAGE, offset=0, size=PUSH_BYTES)
         with vk_errors("vkCreatePipelineLayout"):
@@ -60,13 +62,13 @@ def create_pipeline(device, layout: KernelLayout, spirv: bytes, name: str):
 
 
 class DescriptorSets:
-    """A pool of descriptor sets, each binding (records buffer, pixel buffer)."""
+    """A pool of descriptor sets, each binding (records, pixels, parameters) buffers."""
 
     def __init__(self, device, layout: KernelLayout, count: int):
         dev = device.device
         self._dev = dev
         size = vk.VkDescriptorPoolSize(type=vk.VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,
-                                       descriptorCount=2 * count)
+                                       descriptorCount=len(BINDINGS) * count)
         with vk_errors("vkCreateDescriptorPool", sets=count):
             self.pool = vk.vkCreateDescriptorPool(dev, vk.VkDescriptorPoolCreateInfo(
                 maxSets=count, poolSizeCount=1, pPoolSizes=[size]), None)
@@ -75,12 +77,13 @@ class DescriptorSets:
                 descriptorPool=self.pool, descriptorSetCount=count,
                 pSetLayouts=[layout.set_layout] * count))
 
-    def bind(self, index: int, records_buffer, pixels_buffer) -> None:
+    def bind(self, index: int, records_buffer, pixels_buffer, params_buffer) -> None:
         writes = [vk.VkWriteDescriptorSet(
             dstSet=self.sets[index], dstBinding=b, descriptorCount=1,
             descriptorType=vk.VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,
             pBufferInfo=[vk.VkDescriptorBufferInfo(buffer=buf, offset=0, range=0xFFFFFFFFFFFFFFFF)])
-            for b, buf in ((0, records_buffer), (1, pixels_buffer))]
+            for b, buf in ((FRAMES_BINDING, records_buffer), (PIXELS_BINDING, pixels_buffer),
+                           (PARAMS_BINDING, params_buffer))]
         vk.vkUpdateDescriptorSets(self._dev, len(writes), writes, 0, None)
 
     def close(self) -> None:

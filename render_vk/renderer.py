@@ -79,10 +79,15 @@ class RenderRequest:
     width: int
     height: int
     frames: Sequence[int] | None = None   # iFrame per sample (default: 0..N-1)
+    params: np.ndarray | None = None      # (N, P) float32 parameters per sample, for kernels
+                                          # that declare them (glsl_transpile.abi)
 
     def __post_init__(self):
         if len(self.programs) != len(self.times_s):
             raise ValueError("programs and times_s must have the same length")
+        if self.params is not None and (np.ndim(self.params) != 2
+                                        or len(self.params) != len(self.programs)):
+            raise ValueError("params must be an (N, P) array, one row per sample")
         if self.width < 1 or self.height < 1:
             raise ValueError(f"bad resolution {self.width}x{self.height}")
 
@@ -279,7 +284,8 @@ class Renderer:
             state = self.programs[idx]
             if state.status != "ok":
                 raise RenderError(f"program {state.name} cannot be rendered ({state.status})")
-        slot = self._slot(n, n * request.width * request.height)
+        params = 0 if request.params is None else int(np.size(request.params))
+        slot = self._slot(n, n * request.width * request.height, params)
         dispatches, groups = self._prepare(slot, request)
         waits, signals = self.handoff.before_submit(slot)
         slot.stream.submit(dispatches, timestamps=self.config.watchdog, waits=waits,
@@ -292,7 +298,7 @@ class Renderer:
         slot = self._slots[(self._next_slot - 1) % len(self._slots)]
         return None if slot is None else slot.stream.dispatch_seconds()
 
-    def _slot(self, images: int, pixels: int) -> Slot:
+    def _slot(self, images: int, pixels: int, params: int = 0) -> Slot:
         """The next slot of the ring, big enough; its previous batch has finished.
 
         Raises:
@@ -307,13 +313,13 @@ class Renderer:
             if pending.handed_out and pending.error is not None:  # rebuilds every slot
                 raise pending.error
         slot = self._slots[i]
-        if slot is None or not slot.fits(images, pixels):
+        if slot is None or not slot.fits(images, pixels, params):
             if slot is not None:
                 self.handoff.retire(slot, self.config.batch_timeout_s)
                 slot.close()
             grow = 1 if slot is None else 2  # amortise growth
             self._slots[i] = slot = Slot(self.device, self.layout, images * grow, pixels * grow,
-                                          self.cuda_device)
+                                          self.cuda_device, params * grow)
         return slot
 
     def _prepare(self, slot: Slot, req: RenderRequest):
@@ -322,7 +328,13 @@ class Renderer:
         order = np.argsort(programs, kind="stable")
         frames = np.arange(len(programs)) if req.frames is None else np.asarray(req.frames)
         times = np.asarray(req.times_s, dtype=np.float32)
-        records = pack_frames(times[order], frames[order], out_index=order, fps=self.config.fps)
+        param_base = None
+        if req.params is not None:
+            params = np.ascontiguousarray(req.params, dtype=np.float32)
+            slot.params.array[:params.nbytes] = params.reshape(-1).view(np.uint8)
+            param_base = order * params.shape[1]
+        records = pack_frames(times[order], frames[order], out_index=order,
+                              param_base=param_base, fps=self.config.fps)
         slot.frames.array[:records.nbytes] = records.view(np.uint8)
         dispatches, groups = [], []
         uniq, starts, counts = np.unique(programs[order], return_index=True, return_counts=True)

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 
 import torch
 
+from glsl_transpile.abi import FRAME_BYTES
+
 from .dispatch import CommandStream
 from .errors import RenderError
 from .interop_cpu import mapped_tensor, rgba_to_tensor
@@ -19,21 +21,24 @@ if TYPE_CHECKING:
 class Slot:
     """Buffers, descriptor set and command stream for one in-flight batch."""
 
-    def __init__(self, device, layout, images: int, pixels: int, cuda_device: int | None):
+    def __init__(self, device, layout, images: int, pixels: int, cuda_device: int | None,
+                 params: int = 0):
         self._stack = ExitStack()
         try:
-            self.frames = HostBuffer(device, max(80 * images, 80), cached=False)
+            self.frames = HostBuffer(device, FRAME_BYTES * max(images, 1), cached=False)
             self._stack.callback(self.frames.close)
+            self.params = HostBuffer(device, 4 * max(params, 4), cached=False)
+            self._stack.callback(self.params.close)
             self.pixels, self.flat = self._pixel_buffer(device, max(4 * pixels, 4), cuda_device)
             self.sets = DescriptorSets(device, layout, 1)
             self._stack.callback(self.sets.close)
-            self.sets.bind(0, self.frames.buffer, self.pixels.buffer)
+            self.sets.bind(0, self.frames.buffer, self.pixels.buffer, self.params.buffer)
             self.stream = CommandStream(device, layout)
             self._stack.callback(self.stream.close)
         except BaseException:
             self._stack.close()
             raise
-        self.images, self.pixel_capacity = images, pixels
+        self.images, self.pixel_capacity, self.param_capacity = images, pixels, max(params, 4)
         self.pending: PendingRender | None = None  # submitted, not yet waited for on the host
         self.holder: PendingRender | None = None   # whose batch the pixels hold
         self.serial = 0              # hand-off state (handoff.py)
@@ -54,8 +59,9 @@ class Slot:
         self._stack.callback(imported.close)  # CUDA side is torn down before the Vulkan side
         return buf, imported.tensor
 
-    def fits(self, images: int, pixels: int) -> bool:
-        return images <= self.images and pixels <= self.pixel_capacity
+    def fits(self, images: int, pixels: int, params: int = 0) -> bool:
+        return (images <= self.images and pixels <= self.pixel_capacity
+                and params <= self.param_capacity)
 
     def close(self) -> None:
         if self.pending is not None:

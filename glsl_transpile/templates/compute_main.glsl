@@ -6,12 +6,12 @@ void _kZeroGlobals() {
 }
 
 void main() {
-    // Position in the 8x8 tile from the subgroup lane, so that lane & 3 is the place in a quad
+    // Position in the tile from the subgroup lane, so that lane & 3 is the place in a quad
     // (requires full subgroups; the workgroup size is a multiple of every subgroup size).
     uint _kIdx = gl_SubgroupID * gl_SubgroupSize + gl_SubgroupInvocationID;
     uint _kQuad = _kIdx >> 2u;
-    uint _kX = gl_WorkGroupID.x * 8u + (_kQuad & 3u) * 2u + (_kIdx & 1u);
-    uint _kY = gl_WorkGroupID.y * 8u + (_kQuad >> 2u) * 2u + ((_kIdx >> 1u) & 1u);
+    uint _kX = gl_WorkGroupID.x * _K_TILE_X + (_kQuad & 3u) * 2u + (_kIdx & 1u);
+    uint _kY = gl_WorkGroupID.y * _K_TILE_Y + (_kQuad >> 2u) * 2u + ((_kIdx >> 1u) & 1u);
     _KFrame _kF = _kFrames[_kPush._kFrameBase + gl_WorkGroupID.z];
     _kSetUniforms(_kF, vec2(float(_kPush._kWidth), float(_kPush._kHeight)));
     _kFragCoord = vec4(float(_kX) + 0.5, float(_kY) + 0.5, 0.5, 1.0);

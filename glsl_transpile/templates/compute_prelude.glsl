@@ -5,31 +5,8 @@
 #version 450
 #extension GL_KHR_shader_subgroup_basic : require
 #extension GL_KHR_shader_subgroup_quad : require
-layout(local_size_x = 64, local_size_y = 1, local_size_z = 1) in;
-
-// Per-sample uniforms: one record per grid layer (gl_WorkGroupID.z). 80 bytes, std430.
-struct _KFrame {
-    vec4 _kMouse;
-    vec4 _kDate;
-    vec4 _kChannelTime;
-    float _kTime;
-    float _kTimeDelta;
-    float _kFrameRate;
-    float _kSampleRate;
-    int _kFrame;
-    float _kSound;
-    uint _kOutIndex;  // output image of this sample, relative to _kPush._kImageBase
-    float _kPad;
-};
-layout(std430, set = 0, binding = 0) readonly buffer _KFrameBlock { _KFrame _kFrames[]; };
-// Output: one RGBA8 word per pixel, images stored top-down, image-major: (N, H, W).
-layout(std430, set = 0, binding = 1) writeonly buffer _KImageBlock { uint _kPixels[]; };
-layout(push_constant) uniform _KPush {
-    uint _kWidth;
-    uint _kHeight;
-    uint _kFrameBase;  // first record of _kFrames for layer 0
-    uint _kImageBase;  // output images of this dispatch are _kImageBase + _kOutIndex
-} _kPush;
+// The ABI shared with the renderer (glsl_transpile/abi.py): local size, records, buffers.
+/*@ABI@*/
 
 // WebGL predefines GL_ES; a desktop kernel may not define GL_ names, so the user's code says _kGL_ES
 #define _kGL_ES 1
