@@ -6,6 +6,7 @@ tests and by the benchmark's fragment-draw baseline. Pure: strings in, strings o
 """
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 
@@ -71,9 +72,9 @@ def to_fragment(src: ShaderSource, *, desktop: bool = True) -> FragmentProgram:
     differs: precision qualifiers mean 32 bits, and locals declared without initialiser are
     zeroed each time their declaration runs (Mesa's glsl_zero_init zeroes once per function)."""
     if desktop:
-        src = ShaderSource(src.name, src.kind, src.mode,
-                           zero_initialise(desktop_precision(src.code)), src.origin, src.channels,
-                           zero_initialise(desktop_precision(src.common)) if src.common else "")
+        src = dataclasses.replace(
+            src, code=zero_initialise(desktop_precision(src.code)),
+            common=zero_initialise(desktop_precision(src.common)) if src.common else "")
     if src.kind == SHADERTOY:
         samplers = "".join(f"uniform {_SAMPLER_GLSL.get(c, 'sampler2D')} iChannel{i};\n"
                            for i, c in enumerate(src.channels))

@@ -44,6 +44,8 @@ class ShaderSource:
     ``channels`` gives the sampler kind of iChannel0..3 ("2d", "cube", "3d") when known (JSON).
     ``origin`` is where it came from (a path, ``path#index`` or "<string>").
     ``common`` is a Shadertoy "Common" pass: code the platform puts before the image code.
+    ``theta`` holds the values of the program's latent parameters when it declares some (a
+    generated program, ``glsl_transpile.synth``); the kernel then reads them per sample.
     """
 
     name: str
@@ -53,6 +55,7 @@ class ShaderSource:
     origin: str = "<string>"
     channels: tuple[str, ...] = field(default=("2d", "2d", "2d", "2d"))
     common: str = ""
+    theta: tuple[float, ...] = ()
 
 
 def from_code(code: str, name: str, *, kind: str | None = None, mode: str | None = None,

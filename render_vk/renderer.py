@@ -79,15 +79,15 @@ class RenderRequest:
     width: int
     height: int
     frames: Sequence[int] | None = None   # iFrame per sample (default: 0..N-1)
-    params: np.ndarray | None = None      # (N, P) float32 parameters per sample, for kernels
-                                          # that declare them (glsl_transpile.abi)
+    params: Sequence[Sequence[float] | None] | None = None  # per sample, for kernels that
+                    # declare parameters (glsl_transpile.abi): that sample's vector, or None for
+                    # the program's own (ShaderSource.theta)
 
     def __post_init__(self):
         if len(self.programs) != len(self.times_s):
             raise ValueError("programs and times_s must have the same length")
-        if self.params is not None and (np.ndim(self.params) != 2
-                                        or len(self.params) != len(self.programs)):
-            raise ValueError("params must be an (N, P) array, one row per sample")
+        if self.params is not None and len(self.params) != len(self.programs):
+            raise ValueError("params must hold one entry (or None) per sample")
         if self.width < 1 or self.height < 1:
             raise ValueError(f"bad resolution {self.width}x{self.height}")
 
@@ -284,9 +284,9 @@ class Renderer:
             state = self.programs[idx]
             if state.status != "ok":
                 raise RenderError(f"program {state.name} cannot be rendered ({state.status})")
-        params = 0 if request.params is None else int(np.size(request.params))
-        slot = self._slot(n, n * request.width * request.height, params)
-        dispatches, groups = self._prepare(slot, request)
+        params = self._sample_params(request)
+        slot = self._slot(n, n * request.width * request.height, len(params[0]))
+        dispatches, groups = self._prepare(slot, request, params)
         waits, signals = self.handoff.before_submit(slot)
         slot.stream.submit(dispatches, timestamps=self.config.watchdog, waits=waits,
                            signals=signals)
@@ -322,19 +322,33 @@ class Renderer:
                                           self.cuda_device, params * grow)
         return slot
 
-    def _prepare(self, slot: Slot, req: RenderRequest):
+    def _sample_params(self, req: RenderRequest) -> tuple[np.ndarray, np.ndarray]:
+        """(flat float32 parameters, first entry of each sample's vector): the request's
+        vectors, else each program's own theta. A wrong length raises ``RenderError``."""
+        chunks, base, offset = [], np.zeros(len(req.programs), dtype=np.uint32), 0
+        for i, prog in enumerate(req.programs):
+            theta = self.programs[prog].source.theta
+            given = None if req.params is None else req.params[i]
+            vec = np.asarray(theta if given is None else given, dtype=np.float32).reshape(-1)
+            if given is not None and len(vec) != len(theta):
+                raise RenderError(f"{self.programs[prog].name}: sample {i} gives {len(vec)} "
+                                  f"parameters, the program declares {len(theta)}")
+            base[i] = offset
+            chunks.append(vec)
+            offset += len(vec)
+        flat = np.concatenate(chunks) if offset else np.zeros(0, dtype=np.float32)
+        return flat, base
+
+    def _prepare(self, slot: Slot, req: RenderRequest, params=None):
         """Fill the slot's records grouped by program; one dispatch per program."""
         programs = np.asarray(req.programs, dtype=np.int64)
         order = np.argsort(programs, kind="stable")
         frames = np.arange(len(programs)) if req.frames is None else np.asarray(req.frames)
         times = np.asarray(req.times_s, dtype=np.float32)
-        param_base = None
-        if req.params is not None:
-            params = np.ascontiguousarray(req.params, dtype=np.float32)
-            slot.params.array[:params.nbytes] = params.reshape(-1).view(np.uint8)
-            param_base = order * params.shape[1]
+        flat, base = params if params is not None else self._sample_params(req)
+        slot.params.array[:flat.nbytes] = flat.view(np.uint8)
         records = pack_frames(times[order], frames[order], out_index=order,
-                              param_base=param_base, fps=self.config.fps)
+                              param_base=base[order], fps=self.config.fps)
         slot.frames.array[:records.nbytes] = records.view(np.uint8)
         dispatches, groups = [], []
         uniq, starts, counts = np.unique(programs[order], return_index=True, return_counts=True)
