@@ -14,7 +14,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from . import SpirvCache, compile_programs, load_builtin_pack, load_sources
-from .cache import atomic_write
+from .plumbing.atomic import write_bytes
 from .errors import ShaderCompileError, TranspileError
 
 
@@ -53,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
                                  "cached": r.cached, "log": getattr(r.error, "log", "")
                                  or (str(r.error) if r.error else ""), "origin": r.source.origin}
         if args.out and r.ok:
-            atomic_write(args.out / f"{r.source.name}.spv", r.spirv)
+            write_bytes(args.out / f"{r.source.name}.spv", r.spirv)
     ok = sum(1 for r in results if r.ok)
     for r in results:
         if not r.ok:
@@ -61,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
     for path, msg in load_errors.items():
         print(f"FAILED {msg}", file=sys.stderr)
     if args.out:
-        atomic_write(args.out / "report.json", json.dumps(report, indent=1).encode())
+        write_bytes(args.out / "report.json", json.dumps(report, indent=1).encode())
     print(f"{ok}/{len(results) + len(load_errors)} programs compiled"
           + (f" -> {args.out}" if args.out else ""))
     return 1 if args.strict and ok != len(results) + len(load_errors) else 0
