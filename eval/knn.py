@@ -22,6 +22,11 @@ class KnnConfig:
     temperature: float = 0.07
     chunk_size: int = 1024
 
+    def checks(self):
+        yield "ks", len(self.ks) > 0 and all(k >= 1 for k in self.ks)
+        yield "temperature", self.temperature > 0
+        yield "chunk_size", self.chunk_size > 0
+
 
 def nearest_neighbours(train_features: torch.Tensor, query_features: torch.Tensor, k: int,
                        chunk_size: int = 1024) -> tuple[torch.Tensor, torch.Tensor]:
