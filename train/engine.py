@@ -21,7 +21,7 @@ from torch import Tensor
 from torch.nn.parallel import DistributedDataParallel
 
 from train.augment import augment
-from train.checkpoint import (CHECKPOINT_NAME, EXPORT_NAME, FORMAT_VERSION, atomic_torch_save,
+from train.checkpoint import (CHECKPOINT_NAME, EXPORT_NAME, FORMAT_VERSION, save_checkpoint,
                               capture_rng, export_backbone, load_checkpoint, restore_rng,
                               restore_state, seed_everything)
 from train.config import (TrainConfig, config_to_dict, per_rank_batch, resume_mismatches,
@@ -244,7 +244,7 @@ class Trainer:
                 # what eval loads from a training checkpoint (see eval/backbones.py)
                 "backbone_torchvision": self.method.backbone.torchvision_state_dict(),
             }
-            atomic_torch_save(state, self.run_dir / CHECKPOINT_NAME)
+            save_checkpoint(state, self.run_dir / CHECKPOINT_NAME)
             log.info("checkpoint at step %d (epoch %d) -> %s", self.global_step, self.epoch,
                      self.run_dir / CHECKPOINT_NAME)
         self.saved_step = self.global_step

@@ -6,6 +6,7 @@ import torch
 from tests.train.conftest import tiny_run_overrides
 from tests.train.fakes import FakeRenderer
 from train import ce, moco, supcon
+from train.checkpoint import load_checkpoint
 from train.config import load_config
 from train.data.render_protocol import ProgramRenderer
 from train.engine import run_training
@@ -29,8 +30,8 @@ def test_resumed_moco_run_repeats_the_uninterrupted_losses_exactly(tiny_folder, 
                      + ["--resume"]) == 0
     assert moco.main(tiny_run_overrides(tiny_folder, parts, **common) + ["--resume"]) == 0
     assert _losses(parts) == _losses(whole) and len(_losses(whole)) == 4
-    a = torch.load(whole / "checkpoint.pt", weights_only=True)
-    b = torch.load(parts / "checkpoint.pt", weights_only=True)
+    a = load_checkpoint(whole / "checkpoint.pt")
+    b = load_checkpoint(parts / "checkpoint.pt")
     assert torch.equal(a["model"]["queue.items"], b["model"]["queue.items"])
     assert int(b["model"]["queue.pointer"]) == (4 * 16) % 32
     assert torch.equal(a["backbone_torchvision"]["layer4.1.bn2.running_var"],
