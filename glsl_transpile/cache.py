@@ -41,7 +41,11 @@ class SpirvCache:
 
     def get(self, glsl: str) -> bytes | None:
         """The cached SPIR-V for ``glsl`` or None. A damaged entry counts as a miss."""
-        path = self._path(self.key(glsl))
+        return self.get_by_key(self.key(glsl))
+
+    def get_by_key(self, key: str) -> bytes | None:
+        """The cached SPIR-V stored under ``key`` (``key(glsl)``) or None."""
+        path = self._path(key)
         try:
             data = path.read_bytes()
         except OSError:

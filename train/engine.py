@@ -91,7 +91,10 @@ def run_training(cfg: TrainConfig, spec: MethodSpec, *, argv: Sequence[str], res
             device = torch.device("cuda", ctx.local_rank)
             torch.cuda.set_device(device)
         trainer = Trainer(cfg, spec, ctx, device, renderer=renderer, resume=resume)
-        return trainer.run(argv, progress)
+        try:
+            return trainer.run(argv, progress)
+        finally:
+            trainer.source.close()  # a renderer opened for the run: CUDA, then Vulkan
     finally:
         shutdown_distributed(ctx)
 
@@ -110,7 +113,16 @@ class Trainer:
         seed_everything(cfg.run.seed)  # identical model initialisation on every rank
         self.source = build_source(cfg.data, SourceContext(
             self.local_batch, cfg.run.seed, ctx.rank, ctx.world_size, device, renderer))
-        self.method = spec.build(cfg, self.source.num_classes).to(device)
+        try:
+            self._build(resume)
+        except BaseException:
+            self.source.close()
+            raise
+
+    def _build(self, resume: bool) -> None:
+        """Model, optimiser, schedule and RNG streams (restored from the checkpoint on resume)."""
+        cfg, ctx, device = self.cfg, self.ctx, self.device
+        self.method = self.spec.build(cfg, self.source.num_classes).to(device)
         if self.cuda and cfg.run.channels_last:
             self.method = self.method.to(memory_format=torch.channels_last)
         self.steps_per_epoch = self.source.steps_per_epoch()

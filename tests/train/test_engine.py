@@ -97,3 +97,17 @@ def test_non_finite_loss_stops_the_run(tiny_folder, tmp_path):
                       + ["optim.base_lr=1.0e30"], defaults=ce.DEFAULTS)
     with pytest.raises(TrainError, match="loss is (nan|inf)"):
         run_training(cfg, ce.SPEC, argv=[], resume=False)
+
+
+def test_a_renderer_opened_for_a_live_run_is_closed_when_training_ends(tmp_path, monkeypatch,
+                                                                        tiny_folder):
+    from render_vk.live import LiveRenderer
+
+    closed = []
+    monkeypatch.setattr(LiveRenderer, "close",
+                        lambda self, real=LiveRenderer.close: (closed.append(self), real(self)))
+    args = tiny_run_overrides(tiny_folder, tmp_path / "live", **{
+        "data.source": "live", "data.live.programs": "[builtin]", "data.resolution": 32,
+        "data.images_per_epoch": 16, "run.epochs": 1})
+    assert moco.main(args) == 0
+    assert len(closed) == 1
