@@ -27,7 +27,7 @@ from eval.feature_spaces import encoder_space
 from eval.features import FeatureCache, FeatureSet, cache_key
 from eval.program_folders import (list_programs, read_program_images, read_render_report,
                                  sample_files)
-from eval.predictor import (PredictorConfig, fit_predictor, greedy_select, predict_scores,
+from eval.score_predictor import (PredictorConfig, fit_predictor, greedy_select, predict_scores,
                             program_descriptor)
 from eval.programs import embed_array
 

@@ -21,7 +21,7 @@ from eval.config import BackboneConfig, DataConfig, FeatureConfig, as_dict, load
 from eval.datasets import ImageSplit, load_split
 from eval.errors import USER_ERRORS, EvalError
 from eval.features import FeatureSet, cached_features
-from eval.knn import KnnConfig, evaluate_knn, nearest_neighbours, topk_accuracy
+from eval.knn_classifier import KnnConfig, evaluate_knn, nearest_neighbours, topk_accuracy
 from eval.linear_probe import LinearProbeConfig, fit_linear_probe, probe_scores
 from eval.retrieval import pick_queries, write_retrieval_grid
 
