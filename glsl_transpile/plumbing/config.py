@@ -5,7 +5,8 @@ and loads it with ``load_config``: unknown keys and wrong types are ``ConfigErro
 the key path; values are checked against the type hints (ints are accepted for floats, lists
 become tuples, YAML 1.1's ``1e-4`` strings are floats, a number is never silently a string);
 then every dataclass of the tree may declare range checks in a ``checks()`` method returning
-``(key, ok)`` pairs (keys relative to that dataclass), and the first failing one is raised.
+``(key, ok)`` or ``(key, ok, "what is wrong")`` tuples (keys relative to that dataclass), and the
+first failing one is raised.
 The loaded tree is never changed afterwards; derived values are computed by named functions.
 """
 from __future__ import annotations
@@ -193,13 +194,14 @@ def check_tree(cfg: Any, prefix: str = "") -> None:
     """Run every dataclass's ``checks()`` in the tree, parents first.
 
     Raises:
-        ConfigError: "config key 'a.b' is out of range: <value>" for the first failing check.
+        ConfigError: "config key 'a.b' is out of range: <value>" (or the check's own words) for
+            the first failing check.
     """
     checks = getattr(cfg, "checks", None)
-    for key, ok in (checks() if checks else ()):
+    for key, ok, *why in (checks() if checks else ()):
         if not ok:
-            raise ConfigError(f"config key '{prefix}{key}' is out of range: "
-                              f"{_get_path(cfg, key)!r}")
+            what = why[0] if why else f"is out of range: {_get_path(cfg, key)!r}"
+            raise ConfigError(f"config key '{prefix}{key}' {what}")
     for f in dataclasses.fields(cfg):
         value = getattr(cfg, f.name)
         if dataclasses.is_dataclass(value):

@@ -79,3 +79,9 @@ def test_selection_lists_program_sources_from_the_render_report(tmp_path):
     (out / "report.json").write_text(json.dumps({"a": {"status": "ok",
                                                        "origin": str(src / "a.glsl")}}))
     assert selection_entries(out, [out / "a", out / "b"]) == [str(src / "a.glsl"), str(out / "b")]
+
+
+def test_the_cli_without_scores_is_a_one_line_error_not_a_traceback(tmp_path, capsys):
+    assert main([str(tmp_path), "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert "'scores' is missing: give --scores CSV" in err and "Traceback" not in err
