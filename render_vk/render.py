@@ -24,7 +24,7 @@ import numpy as np
 import torch
 from tqdm import tqdm
 
-from glsl_transpile import load_builtin_pack, load_sources
+from glsl_transpile import load_sources
 
 from .errors import RenderError, RenderTimeoutError
 from .jobs import Job, plan_jobs
@@ -93,8 +93,7 @@ def _load(args, report: dict[str, ProgramReport]):
         report[Path(path).stem] = ProgramReport(status="compile_error", log=str(err))
         log.warning("%s", err)
 
-    sources = load_builtin_pack() if args.builtin else []
-    return sources + load_sources(args.sources, on_error=on_error)
+    return load_sources(args.sources, on_error=on_error, builtin=args.builtin)
 
 
 def _render_batch(renderer: Renderer, jobs: list[Job], args, report) -> list[tuple[Job, np.ndarray]]:
