@@ -198,3 +198,26 @@ def test_periodic_consistency_check_passes_and_catches_a_changed_result():
         r._reference_digest = "0" * 32  # as if the first rendering had been different
         with pytest.raises(RenderConsistencyError, match="corrupt"):
             r.check_consistency()
+
+
+def test_pixels_of_a_loop_past_the_cap_carry_the_loop_capped_alpha():
+    from glsl_transpile import abi, from_code
+
+    def program(name, loops):
+        return from_code("void mainImage(out vec4 c, in vec2 f) { float x = 0.0;\n"
+                         f"  {loops} x += 1e-6;\n  c = vec4(x, 0.5, 0.0, 1.0); }}", name)
+
+    programs = [program("past_cap", "for (int i = 0; i < 100000; i++)"),
+                program("below_cap", "for (int i = 0; i < 1000; i++)"),
+                program("nested_past_cap", "for (int i = 0; i < 300; i++) for (int j = 0; j < 300; j++)"),
+                program("while_past_cap", "int i = 0; while (i++ < 70000)")]
+    size = 8
+    with Renderer(RendererConfig(watchdog=False)) as r:
+        assert [s.status for s in r.load(programs)] == ["ok"] * 4
+        images = r.render(RenderRequest([0, 1, 2, 3], [1.0] * 4, size, size))
+        slot = r._slots[(r._next_slot - 1) % len(r._slots)]
+        pixels = slot.flat[:4 * size * size * 4].view(4, size, size, 4)
+        assert abi.loop_capped_images(pixels).tolist() == [True, False, True, True]
+        assert set(pixels[1, ..., 3].flatten().tolist()) == {abi.OPAQUE_ALPHA}
+        assert set(pixels[0, ..., 3].flatten().tolist()) == {abi.LOOP_CAPPED_ALPHA}
+        assert images.shape == (4, 3, size, size)  # consumers still see RGB only
