@@ -25,6 +25,7 @@ import torch
 from tqdm import tqdm
 
 from glsl_transpile import load_sources
+from glsl_transpile.status import status_of
 
 from .errors import RenderError, RenderTimeoutError
 from .jobs import Job, plan_jobs
@@ -90,7 +91,7 @@ def _rank_world() -> tuple[int, int]:
 
 def _load(args, report: dict[str, ProgramReport]):
     def on_error(path, err):
-        report[Path(path).stem] = ProgramReport(status="compile_error", log=str(err))
+        report[Path(path).stem] = ProgramReport(status=status_of(err), log=str(err))
         log.warning("%s", err)
 
     return load_sources(args.sources, on_error=on_error, builtin=args.builtin)
