@@ -74,14 +74,31 @@ def compile_program(src: ShaderSource, cache: SpirvCache | None = None, *,
 def compile_programs(sources: Sequence[ShaderSource], *, cache: SpirvCache | None = None,
                      jobs: int | None = None,
                      progress: Callable[[CompiledProgram], None] | None = None,
-                     limits: CompileLimits | None = None) -> list[CompiledProgram]:
+                     limits: CompileLimits | None = None,
+                     pool: CompilePool | None = None) -> list[CompiledProgram]:
     """Compile every program, results in input order. ``progress`` is called per program.
 
     Args:
         jobs: compile worker processes at most (default: cores, up to 8).
         limits: deadline, memory, stack and static limits (default ``CompileLimits()``).
+        pool: a caller's ``CompilePool`` (its limits and size apply), left open so that later
+            calls reuse its workers; by default a pool lives for this call only.
+    Raises:
+        ValueError: ``limits`` differ from those of ``pool``.
     """
-    limits = limits or CompileLimits()
+    if pool is not None and limits is not None and limits != pool.limits:
+        raise ValueError("compile_programs: limits differ from the pool's limits")
+    limits = pool.limits if pool is not None else (limits or CompileLimits())
+    own = None if pool is not None else CompilePool(
+        limits, min(jobs or min(8, os.cpu_count() or 1), max(1, len(sources))))
+    try:
+        return _compile_all(sources, cache, limits, pool or own, progress)
+    finally:
+        if own is not None:
+            own.close()
+
+
+def _compile_all(sources, cache, limits, pool, progress) -> list[CompiledProgram]:
     results: list[CompiledProgram | None] = [None] * len(sources)
 
     def finish(index: int, result: CompiledProgram) -> None:
@@ -96,17 +113,15 @@ def compile_programs(sources: Sequence[ShaderSource], *, cache: SpirvCache | Non
         step = _prepare(i, src, cache, limits, frozenset(), 0.0)
         if isinstance(step, CompiledProgram):
             finish(i, step)
+        else:  # workers start now and get ready while the rest is transpiled
+            queue.append(CompileRequest(step, step.source.name, step.kernel.glsl))
+            pool.start(len(queue))
+    for request, reply in pool.run(queue):
+        step = _after_compile(request.key, reply, cache, limits)
+        if isinstance(step, CompiledProgram):
+            finish(request.key.index, step)
         else:
             queue.append(CompileRequest(step, step.source.name, step.kernel.glsl))
-    if queue:
-        workers = min(jobs or min(8, os.cpu_count() or 1), len(queue))
-        with CompilePool(limits, workers) as pool:
-            for request, reply in pool.run(queue):
-                step = _after_compile(request.key, reply, cache, limits)
-                if isinstance(step, CompiledProgram):
-                    finish(request.key.index, step)
-                else:
-                    queue.append(CompileRequest(step, step.source.name, step.kernel.glsl))
     return [r for r in results if r is not None]
 
 

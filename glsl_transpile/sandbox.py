@@ -204,7 +204,7 @@ class CompilePool:
                 while queue:
                     yield queue.popleft(), CompileReply(unavailable=self._broken)
             else:
-                self._grow(len(queue))
+                self.start(len(queue))
                 for worker in [w for w in self._workers if w.ready and w.request is None]:
                     if queue:
                         self._send(worker, queue)
@@ -213,7 +213,11 @@ class CompilePool:
     def _busy(self) -> bool:
         return any(w.request is not None for w in self._workers)
 
-    def _grow(self, queued: int) -> None:
+    def start(self, queued: int) -> None:
+        """Start workers (without waiting for them) so that ``queued`` more requests find
+        one each, up to ``workers`` in all; they get ready while the caller goes on."""
+        if self._broken:
+            return
         busy = sum(1 for w in self._workers if w.request is not None)
         while len(self._workers) < min(self.max_workers, busy + queued):
             worker = _Worker(self.limits)

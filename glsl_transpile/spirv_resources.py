@@ -19,6 +19,9 @@ _OP_TYPE_VECTOR, _OP_TYPE_MATRIX = 23, 24
 _OP_TYPE_ARRAY, _OP_TYPE_STRUCT, _OP_TYPE_POINTER = 28, 30, 32
 _OP_CONSTANT, _OP_SPEC_CONSTANT, _OP_VARIABLE = 43, 50, 59
 STORAGE_CLASSES = {4: "workgroup", 6: "private", 7: "function"}
+_RELEVANT = frozenset({_OP_NAME, _OP_TYPE_BOOL, _OP_TYPE_INT, _OP_TYPE_FLOAT, _OP_TYPE_VECTOR,
+                       _OP_TYPE_MATRIX, _OP_TYPE_ARRAY, _OP_TYPE_STRUCT, _OP_TYPE_POINTER,
+                       _OP_CONSTANT, _OP_SPEC_CONSTANT, _OP_VARIABLE})
 
 
 @dataclass(frozen=True)
@@ -47,17 +50,20 @@ def module_variables(spirv: bytes) -> list[Variable]:
     types = _TypeTable()
     out: list[Variable] = []
     i = 5
-    while i < len(words):
-        count, opcode = words[i] >> 16, words[i] & 0xFFFF
-        if count == 0 or i + count > len(words):
+    n = len(words)
+    while i < n:
+        word = words[i]
+        count, opcode = word >> 16, word & 0xFFFF
+        if count == 0 or i + count > n:
             raise SpirvFormatError(f"truncated instruction at word {i}")
-        operands = words[i + 1:i + count]
-        if opcode == _OP_VARIABLE and operands[2] in STORAGE_CLASSES:
-            size, elements = types.size(types.pointee.get(operands[0], -1))
-            out.append(Variable(types.names.get(operands[1], ""), STORAGE_CLASSES[operands[2]],
-                                size, elements))
-        else:
-            types.record(opcode, operands)
+        if opcode in _RELEVANT:
+            operands = words[i + 1:i + count]
+            if opcode != _OP_VARIABLE:
+                types.record(opcode, operands)
+            elif operands[2] in STORAGE_CLASSES:
+                size, elements = types.size(types.pointee.get(operands[0], -1))
+                out.append(Variable(types.names.get(operands[1], ""),
+                                    STORAGE_CLASSES[operands[2]], size, elements))
         i += count
     return out
 

@@ -1,7 +1,7 @@
 """compile_programs: one status per program, whatever the others do; the cache spares workers."""
 import pytest
 
-import glsl_transpile.batch as batch
+import glsl_transpile.sandbox as sandbox
 from glsl_transpile import SpirvCache, compile_programs, from_code
 from glsl_transpile.limits import CompileLimits
 from glsl_transpile.status import STATUSES
@@ -46,10 +46,10 @@ def test_a_warm_cache_starts_no_compile_worker(tmp_path, monkeypatch):
     cache = SpirvCache(tmp_path)
     assert all(r.ok for r in compile_programs(sources, cache=cache))
 
-    def no_pool(*args, **kwargs):
+    def no_worker(*args, **kwargs):
         raise AssertionError("a worker was started on a warm cache")
 
-    monkeypatch.setattr(batch, "CompilePool", no_pool)
+    monkeypatch.setattr(sandbox, "_Worker", no_worker)
     again = compile_programs(sources, cache=cache)
     assert all(r.ok and r.cached for r in again)
 
@@ -69,3 +69,13 @@ def test_cached_modules_are_checked_against_the_current_limits(tmp_path):
 def test_every_error_class_names_a_status_of_the_vocabulary(error_class):
     import glsl_transpile.errors as errors
     assert getattr(errors, error_class).status in STATUSES
+
+
+def test_a_callers_pool_is_reused_across_calls_and_left_open():
+    from glsl_transpile import CompilePool
+    with CompilePool(CompileLimits(), workers=1) as pool:
+        first = compile_programs([from_code(GOOD.replace("1.0", "0.25"), "a")], pool=pool)
+        second = compile_programs([from_code(GOOD.replace("1.0", "0.75"), "b")], pool=pool)
+        assert first[0].ok and second[0].ok and pool.started == 1
+        with pytest.raises(ValueError, match="limits differ"):
+            compile_programs([], pool=pool, limits=CompileLimits(deadline_s=1.0))
