@@ -23,6 +23,7 @@ import re
 from dataclasses import dataclass
 
 from .errors import UnsupportedShaderError
+from .sources import MAX_CODE_BYTES, source_bytes
 from .spirv_resources import SpirvFormatError, module_variables
 
 _USER_PART_RE = re.compile(r"^#line 1 1\n(.*?)^#line 1 2$", re.M | re.S)
@@ -35,7 +36,8 @@ class CompileLimits:
     deadline_s: float = 30.0              # wall clock per compile; then the worker is killed
     memory_bytes: int = 2 << 30           # address space of a compile worker (RLIMIT_AS)
     stack_bytes: int = 256 << 20          # stack of the thread that runs glslang
-    max_source_bytes: int = 512 << 10     # the program's code plus its Common pass, UTF-8
+    max_source_bytes: int = MAX_CODE_BYTES  # code plus Common pass, UTF-8 (loading refuses
+                                            # more than MAX_CODE_BYTES before any parsing)
     max_private_bytes: int = 64 << 10     # private + function memory of one invocation
     max_shared_bytes: int = 16 << 10      # workgroup memory (Vulkan guarantees 16 KiB)
     max_array_elements: int = 4096        # elements of any one array (nested: multiplied)
@@ -53,7 +55,7 @@ def check_source(src, limits: CompileLimits) -> None:
     Raises:
         UnsupportedShaderError: naming the size and the limit.
     """
-    size = len(src.code.encode("utf-8")) + len(src.common.encode("utf-8"))
+    size = source_bytes(src.code, src.common)
     if size > limits.max_source_bytes:
         raise UnsupportedShaderError(src.name, f"source is {size} bytes, over the limit of "
                                                f"{limits.max_source_bytes}")

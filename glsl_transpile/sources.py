@@ -41,6 +41,9 @@ JSON_SUFFIXES = (".json",)
 MANIFEST_SUFFIXES = (".list", ".lst", ".manifest")
 
 MAX_FILE_BYTES = 64 << 20  # a Shadertoy JSON export may hold thousands of programs
+# one program's text (code plus Common pass), refused above this before any parsing: detection
+# tokenizes it, at about 5 s and 100 MB per MB; also CompileLimits' default max_source_bytes
+MAX_CODE_BYTES = 512 << 10
 MAX_MANIFEST_DEPTH = 16
 _MANIFEST_CHAIN: ContextVar[tuple[str, ...]] = ContextVar("manifest_chain", default=())
 
@@ -85,8 +88,10 @@ def from_code(code: str, name: str, *, kind: str | None = None, mode: str | None
 
     Raises:
         ShaderSourceError: empty code, or an unknown kind/mode name.
-        UnsupportedShaderError: ``#include`` (no include mechanism exists on the web platforms).
+        UnsupportedShaderError: ``#include`` (no include mechanism exists on the web platforms),
+            or code over ``MAX_CODE_BYTES``.
     """
+    check_code_size(name, code)
     if not code.strip():
         raise ShaderSourceError(origin, "the program is empty")
     if kind is not None and kind not in KINDS:
@@ -104,6 +109,20 @@ def from_code(code: str, name: str, *, kind: str | None = None, mode: str | None
         mode = detect.detect_twigl_mode(code)
     return ShaderSource(name=name, kind=kind, mode=mode if kind == TWIGL else "", code=code,
                         origin=origin)
+
+
+def source_bytes(code: str, common: str = "") -> int:
+    """The UTF-8 size of a program's text (code plus Common pass)."""
+    return len(code.encode("utf-8", "surrogatepass")) + len(common.encode("utf-8",
+                                                                         "surrogatepass"))
+
+
+def check_code_size(name: str, code: str, common: str = "") -> None:
+    """Refuse a program whose text is over ``MAX_CODE_BYTES`` (``UnsupportedShaderError``)."""
+    size = source_bytes(code, common)
+    if size > MAX_CODE_BYTES:
+        raise UnsupportedShaderError(safe_folder_name(name), f"source is {size} bytes, over "
+                                                             f"the limit of {MAX_CODE_BYTES}")
 
 
 def read_text(path: Path, max_bytes: int = MAX_FILE_BYTES) -> str:
@@ -172,6 +191,8 @@ def from_shadertoy_json(obj, origin: str) -> list[ShaderSource]:
     if isinstance(obj, list):
         out: list[ShaderSource] = []
         for i, item in enumerate(obj):
+            if isinstance(item, list):
+                raise ShaderSourceError(f"{origin}#{i}", "a list inside a list of shaders")
             out.extend(from_shadertoy_json(item, f"{origin}#{i}"))
         return out
     if not isinstance(obj, dict):
@@ -209,6 +230,7 @@ def from_shadertoy_json(obj, origin: str) -> list[ShaderSource]:
         ctype = str(inp.get("ctype") or inp.get("type") or "texture").lower()
         if isinstance(ch, int) and 0 <= ch < 4:
             channels[ch] = CHANNEL_TYPES.get(ctype, "2d")
+    check_code_size(name, code, common)
     src = from_code(code, name, kind=SHADERTOY, origin=origin)
     if common and detect.find_include(common):
         raise UnsupportedShaderError(label, "#include in the Common pass")
@@ -216,7 +238,7 @@ def from_shadertoy_json(obj, origin: str) -> list[ShaderSource]:
                          channels=tuple(channels), common=common)]
 
 
-def _json_or_none(text: str):
+def _json_or_none(text: str, origin: str):
     stripped = text.lstrip()
     if not stripped.startswith(("{", "[")):
         return None
@@ -224,6 +246,8 @@ def _json_or_none(text: str):
         return json.loads(text)
     except json.JSONDecodeError:
         return None
+    except RecursionError as err:
+        raise ShaderSourceError(origin, "JSON nested too deeply") from err
 
 
 def read_twigl_mode_file(path: Path) -> str:
@@ -249,7 +273,7 @@ def load_file(path: str | os.PathLike, *, kind: str | None = None,
     text = read_text(path)
     if not text.strip():
         raise ShaderSourceError(str(path), "the file is empty")
-    obj = _json_or_none(text) if kind != TWIGL else None
+    obj = _json_or_none(text, str(path)) if kind != TWIGL else None
     if obj is not None:
         return from_shadertoy_json(obj, str(path))
     if path.suffix.lower() == ".json":

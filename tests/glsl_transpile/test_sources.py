@@ -221,6 +221,31 @@ def test_files_over_the_size_limit_are_refused(tmp_path):
         read_text(p, max_bytes=100)
 
 
+def test_a_program_over_the_code_limit_is_refused_before_any_parsing(tmp_path):
+    import time
+    from glsl_transpile.sources import MAX_CODE_BYTES
+    p = tmp_path / "huge.glsl"
+    p.write_text(SHADERTOY_CODE + "float x = 1.0;\n" * (MAX_CODE_BYTES // 15 + 1))
+    start = time.perf_counter()
+    with pytest.raises(UnsupportedShaderError, match="over the limit"):
+        load_path(p)
+    assert time.perf_counter() - start < 1.0  # detection (a tokenizer) never saw it
+    image = {"type": "image", "code": SHADERTOY_CODE}
+    common = {"type": "common", "code": "//" * (MAX_CODE_BYTES // 2)}
+    (tmp_path / "c.json").write_text(json.dumps({"Shader": {"renderpass": [common, image]}}))
+    with pytest.raises(UnsupportedShaderError, match="over the limit"):
+        load_path(tmp_path / "c.json")
+
+
+def test_deeply_nested_json_is_a_source_error(tmp_path):
+    (tmp_path / "deep.json").write_text("[" * 100_000 + "]" * 100_000)
+    with pytest.raises(ShaderSourceError, match="nested too deeply"):
+        load_path(tmp_path / "deep.json")
+    (tmp_path / "lists.json").write_text("[[{}]]")
+    with pytest.raises(ShaderSourceError, match="list inside a list"):
+        load_path(tmp_path / "lists.json")
+
+
 def test_a_manifest_that_lists_itself_names_the_cycle(tmp_path):
     m = tmp_path / "self.list"
     m.write_text("self.list\n")
