@@ -202,8 +202,21 @@ def from_shadertoy_json(obj, origin: str) -> list[ShaderSource]:
         raise ShaderSourceError(origin, "JSON has no 'renderpass' list (not a Shadertoy export)")
     info = shader.get("info") if isinstance(shader.get("info"), dict) else {}
     name = str(info.get("id") or Path(origin.split("#")[0]).stem)
+    image, common = _image_and_common(shader["renderpass"], name, origin)
+    code = image.get("code")
+    if not isinstance(code, str):
+        raise ShaderSourceError(origin, "image pass has no 'code' string")
+    check_code_size(name, code, common)
+    src = from_code(code, name, kind=SHADERTOY, origin=origin)
+    if common and detect.find_include(common):
+        raise UnsupportedShaderError(safe_folder_name(name), "#include in the Common pass")
+    return [ShaderSource(name=name, kind=SHADERTOY, mode="", code=src.code, origin=origin,
+                         channels=_channel_kinds(image), common=common)]
+
+
+def _image_and_common(passes, name: str, origin: str) -> tuple[dict, str]:
+    """The image pass and the Common pass code of a single-pass program."""
     label = safe_folder_name(name)  # errors name the program as reports do, on one line
-    passes = shader["renderpass"]
     if not isinstance(passes, list) or not passes:
         raise ShaderSourceError(origin, "'renderpass' is empty")
     if not all(isinstance(p, dict) for p in passes):
@@ -219,10 +232,11 @@ def from_shadertoy_json(obj, origin: str) -> list[ShaderSource]:
         raise UnsupportedShaderError(label, f"{len(images)} image passes (expected exactly one)")
     common = "\n".join(str(p.get("code") or "") for p in passes
                        if str(p.get("type", "")).lower() == "common")
-    image = images[0]
-    code = image.get("code")
-    if not isinstance(code, str):
-        raise ShaderSourceError(origin, "image pass has no 'code' string")
+    return images[0], common
+
+
+def _channel_kinds(image: dict) -> tuple[str, ...]:
+    """How iChannel0..3 are sampled ("2d", "cube", "3d"), from the image pass's inputs."""
     channels = ["2d"] * 4
     inputs = image.get("inputs") if isinstance(image.get("inputs"), list) else []
     for inp in (i for i in inputs if isinstance(i, dict)):
@@ -230,12 +244,7 @@ def from_shadertoy_json(obj, origin: str) -> list[ShaderSource]:
         ctype = str(inp.get("ctype") or inp.get("type") or "texture").lower()
         if isinstance(ch, int) and 0 <= ch < 4:
             channels[ch] = CHANNEL_TYPES.get(ctype, "2d")
-    check_code_size(name, code, common)
-    src = from_code(code, name, kind=SHADERTOY, origin=origin)
-    if common and detect.find_include(common):
-        raise UnsupportedShaderError(label, "#include in the Common pass")
-    return [ShaderSource(name=name, kind=SHADERTOY, mode="", code=src.code, origin=origin,
-                         channels=tuple(channels), common=common)]
+    return tuple(channels)
 
 
 def _json_or_none(text: str, origin: str):
