@@ -22,12 +22,12 @@ from eval import atomic, cli, report
 from eval.backbones import FrozenBackbone, load_backbone
 from eval.config import (BackboneConfig, FeatureConfig, as_dict, choose, default_cache_dir,
                          load_config)
-from eval.errors import ConfigError, EvalError
+from eval.errors import USER_ERRORS, ConfigError, EvalError
 from eval.feature_spaces import encoder_space
 from eval.features import FeatureCache, FeatureSet, cache_key
 from eval.program_folders import (list_programs, read_program_images, read_render_report,
                                  sample_files)
-from eval.predictor import (PredictorConfig, fit_predictor, greedy_select, predict_scores,
+from eval.score_predictor import (PredictorConfig, fit_predictor, greedy_select, predict_scores,
                             program_descriptor)
 from eval.programs import embed_array
 
@@ -181,7 +181,7 @@ def main(argv: list[str] | None = None) -> int:
         overrides.insert(0, "backbone.random_init=false")
     try:
         result = rank_programs(load_config(RankingConfig, args.config, overrides), argv)
-    except EvalError as err:
+    except USER_ERRORS as err:
         log.error("%s", err)
         return 2
     print(report.markdown_table(result["rows"][:20], ("program", "predicted", "score", "seen",

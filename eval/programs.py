@@ -23,7 +23,7 @@ import torch
 from eval import cli, report
 from eval.backbones import load_backbone
 from eval.config import BackboneConfig, FeatureConfig, as_dict, choose, load_config
-from eval.errors import ConfigError, EvalError
+from eval.errors import USER_ERRORS, ConfigError, EvalError
 from eval.feature_spaces import (DistanceSpace, EmbeddingSpace, cosine_space, encoder_space,
                                  inception_space, lpips_space)
 from eval.program_folders import (list_programs, read_program_images, read_reference_images,
@@ -225,7 +225,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         cfg = load_config(ProgramsConfig, args.config, overrides)
         result = run_programs(cfg, argv)
-    except EvalError as err:
+    except USER_ERRORS as err:
         log.error("%s", err)
         return 2
     columns = ("program", "gzip_bytes", "jpeg_bytes", "constant", "static", "self_distance",

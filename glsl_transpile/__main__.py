@@ -18,8 +18,8 @@ from pathlib import Path
 from tqdm import tqdm
 
 from . import SpirvCache, compile_programs, load_sources
-from .cache import atomic_write
 from .limits import CompileLimits
+from .plumbing.atomic import write_bytes
 from .program_names import output_file
 from .status import OK, status_of
 
@@ -78,11 +78,11 @@ def main(argv: list[str] | None = None) -> int:
         if r.error:
             failures.append(f"{r.status}: {r.error}")
         if args.out and r.ok:
-            atomic_write(Path(output_file(args.out, r.source.name, ".spv")), r.spirv)
+            write_bytes(Path(output_file(args.out, r.source.name, ".spv")), r.spirv)
     for line in failures:
         print(f"FAILED {line}", file=sys.stderr)
     if args.out:
-        atomic_write(args.out / "report.json", json.dumps(report, indent=1).encode())
+        write_bytes(args.out / "report.json", json.dumps(report, indent=1).encode())
     ok = sum(1 for e in report.values() if e["status"] == OK)
     print(f"{ok}/{len(report)} programs compiled" + (f" -> {args.out}" if args.out else ""))
     return 1 if args.strict and ok != len(report) else 0

@@ -17,7 +17,7 @@ compiled kernel against ``FRAME_DTYPE``.
   output image of the dispatch.
 - **Alpha byte** of a stored pixel: 255, or ``LOOP_CAPPED_ALPHA`` where the pixel's invocation
   ran into the loop-iteration cap of CPU drivers (``LOOP_CAP``, counted as ``loop_ticks``
-  says); consumers see only RGB, the renderer reads the flag with ``loop_capped_images``.
+  says); consumers see only RGB, the renderer reads the flag (``render_vk.watchdog``).
 
 Pure: numpy and strings, no device.
 """
@@ -60,19 +60,6 @@ _PUSH_STRUCT = struct.Struct("<" + "I" * len(PUSH_FIELDS))
 OPAQUE_ALPHA = 255
 LOOP_CAPPED_ALPHA = 254
 LOOP_CAP = 65535  # Mesa's llvmpipe/lavapipe stop a loop after this many iterations in total
-
-
-def loop_capped_images(pixels_nhwc):
-    """Which images have a pixel whose loops ran into the cap.
-
-    Args:
-        pixels_nhwc: ``(N, H, W, 4) uint8`` stored pixels (numpy array or torch tensor, on any
-            device): the output buffer viewed as images, alpha byte included.
-    Returns:
-        ``(N,) bool`` of the same library.
-    """
-    alpha = pixels_nhwc[..., 3]
-    return (alpha == LOOP_CAPPED_ALPHA).reshape(alpha.shape[0], -1).any(1)
 
 
 def pack_push(width: int, height: int, frame_base: int, image_base: int) -> bytes:

@@ -5,7 +5,9 @@
 ``train.data.render_protocol`` (ids count only the programs that compiled). The images are a
 zero-copy view, valid until the next call: each call releases the previous batch's slot before
 rendering the next (``handoff.py``), so with CUDA output the renderer never waits for training
-steps queued after that point.
+steps queued after that point. A program that fails during training (too slow, loop cap, a hang)
+is replaced by another program for the rest of the run (logged), so that one bad program among
+thousands does not stop training.
 
 With ``cuda_device`` set the Vulkan device is the one with that CUDA device's UUID and the
 images are in its memory (MixUp and normalisation then run on the GPU, where training is).
@@ -19,8 +21,9 @@ import torch
 
 from glsl_transpile import load_sources
 
-from .errors import RenderError
-from .renderer import Renderer, RendererConfig, RenderRequest
+from .errors import ProgramFailedError, RenderError
+from .config import RendererConfig, RenderRequest
+from .renderer import Renderer
 
 log = logging.getLogger(__name__)
 
@@ -41,12 +44,37 @@ class LiveRenderer:
         return len(self.ids)
 
     def __call__(self, program_ids: torch.Tensor, times_seconds: torch.Tensor) -> torch.Tensor:
-        progs = [self.ids[int(i)] for i in program_ids.tolist()]
         if self._last is not None:
             self._last.release()  # the caller is done with it (render protocol)
-        self._last = self.renderer.submit(RenderRequest(progs, times_seconds.tolist(),
-                                                        self.resolution, self.resolution))
-        return self._last.result()
+            self._last = None
+        ids, times = program_ids.tolist(), times_seconds.tolist()
+        for _ in range(len(self.ids)):
+            progs = [self.ids[int(i)] for i in ids]
+            pending = self.renderer.submit(RenderRequest(progs, times, self.resolution,
+                                                         self.resolution))
+            try:
+                images = pending.result()
+            except ProgramFailedError as err:
+                pending.release()
+                self._replace_failed(err)
+                continue
+            self._last = pending
+            return images
+        raise RenderError("every program failed while rendering")
+
+    def _replace_failed(self, err: ProgramFailedError) -> None:
+        """Point every live id whose program is no longer ok at the next program that is."""
+        ok_set = set(self.renderer.ok_indices())
+        ok = [i for i in self.ids if i in ok_set]
+        if not ok:
+            raise RenderError(f"no program left to render after: {err}") from err
+        for k, prog in enumerate(self.ids):
+            if prog not in ok_set:
+                substitute = ok[k % len(ok)]
+                log.warning("live program %d (%s) failed (%s); its draws now render %s", k,
+                            self.renderer.program(prog).name, self.renderer.program(prog).status,
+                            self.renderer.program(substitute).name)
+                self.ids[k] = substitute
 
     def close(self) -> None:
         self.renderer.close()
@@ -69,7 +97,7 @@ def open_live_renderer(programs: Sequence[str], resolution: int, *,
         config = RendererConfig(device=vulkan_device_for(cuda_device), output="cuda",
                                 consistency_every=consistency_every)
     renderer = Renderer(config)
-    failed = [s for s in renderer.load(sources) if s.status != "ok"]
+    failed = [s for s in renderer.load(sources) if not s.ok]
     for s in failed:
         log.warning("program %s not used: %s", s.name, s.status)
     return LiveRenderer(renderer, resolution)

@@ -27,7 +27,7 @@ from tqdm import tqdm
 from glsl_transpile import load_sources
 from glsl_transpile.status import status_of
 
-from .errors import RenderError, RenderTimeoutError
+from .errors import ProgramFailedError, RenderError
 from .jobs import Job, plan_jobs
 from .mixing import cutmix, cutmix_boxes, dirichlet_weights, mixup
 from .renderer import Renderer, RendererConfig, RenderRequest
@@ -107,17 +107,17 @@ def _render_batch(renderer: Renderer, jobs: list[Job], args, report) -> list[tup
         try:
             images = renderer.render(RenderRequest(programs, times, args.resolution,
                                                    args.resolution, frames))
-        except RenderTimeoutError as err:
+        except ProgramFailedError as err:
             log.warning("%s", err)
-            bad = {i for i, p in enumerate(renderer.programs) if p.status != "ok"}
+            bad = {i for i in set(programs) if not renderer.program(i).ok}
             remaining = [j for j in jobs if not bad & set(j.programs)]
             if len(remaining) == len(jobs):
-                raise  # nothing was excluded: retrying would hang again
+                raise  # nothing was excluded: retrying would fail again
             jobs = remaining
             continue
         elapsed = time.perf_counter() - start
         for p, count in Counter(programs).items():
-            report[renderer.programs[p].name].seconds += elapsed * count / len(programs)
+            report[renderer.program(p).name].seconds += elapsed * count / len(programs)
         images = _mix(images, jobs, args)
         hwc = images.permute(0, 2, 3, 1).numpy()
         return list(zip(jobs, hwc))
@@ -143,14 +143,14 @@ def _mix(images: torch.Tensor, jobs: list[Job], args) -> torch.Tensor:
     return torch.cat(out)
 
 
-def _restore_observations(out: Path, report_name: str, jobs: list[Job], renderer,
+def _restore_observations(out: Path, report_name: str, jobs: list[Job], names: list[str],
                           report: dict[str, ProgramReport]) -> None:
     """Account images already on disk: from the previous report when its counts agree, else
     by decoding the files of that program."""
     on_disk: dict[str, list[Path]] = {}
     for j in jobs:
         if len(j.programs) == 1 and j.path.exists():
-            on_disk.setdefault(renderer.programs[j.programs[0]].name, []).append(j.path)
+            on_disk.setdefault(names[j.programs[0]], []).append(j.path)
     previous = {}
     if (out / report_name).is_file():
         try:
@@ -184,25 +184,27 @@ def run(args) -> int:
     writer = ImageWriter(args.format, args.quality, tmp_prefix=tmp_prefix)
     try:
         log.info("device: %s", renderer.device_name)
-        for state in renderer.load(sources):
+        programs = renderer.load(sources)
+        for state in programs:
             report[state.name] = ProgramReport(status=state.status, log=state.log,
-                                               origin=state.source.origin)
-        jobs = plan_jobs(renderer.programs, args, _sampling(args), rank, world)
+                                               origin=state.origin)
+        names = [p.name for p in programs]
+        jobs = plan_jobs(programs, args, _sampling(args), rank, world)
         todo = [j for j in jobs if not j.path.exists()]
-        _restore_observations(args.out, _report_name(rank, world), jobs, renderer, report)
+        _restore_observations(args.out, _report_name(rank, world), jobs, names, report)
         _render_all(renderer, writer, todo, args, report, len(jobs) - len(todo))
         writer.close()
     except OutputError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
     finally:
-        for state in renderer.programs:
+        for state in renderer.programs():
             if state.name in report and state.status != "ok":
                 report[state.name].status, report[state.name].log = state.status, state.log
         renderer.close()
         _write_report(args.out, report, rank, world)
     if args.contact_sheet and rank == 0:
-        write_contact_sheet(args.out, [p.name for p in renderer.programs], args.format)
+        write_contact_sheet(args.out, names, args.format)
     ok = sum(1 for r in report.values() if r.status == "ok")
     print(f"{ok}/{len(report)} programs ok; images in {args.out}")
     return 0
@@ -217,7 +219,7 @@ def _render_all(renderer, writer, todo, args, report, done_before) -> None:
             for job, image in _render_batch(renderer, todo[i:i + per_batch], args, report):
                 writer.submit(job.path, image)
                 if len(job.programs) == 1:
-                    report[renderer.programs[job.programs[0]].name].observe(image)
+                    report[renderer.program(job.programs[0]).name].observe(image)
                 bar.update(1)
 
 

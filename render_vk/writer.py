@@ -6,13 +6,13 @@ into place: a killed job never leaves a truncated image.
 from __future__ import annotations
 
 import io
-import os
-import tempfile
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
 from PIL import Image
+
+from glsl_transpile.plumbing import atomic
 
 from .errors import RenderError
 
@@ -21,18 +21,11 @@ class OutputError(RenderError):
     """The output folder cannot be written (read-only, full disk...)."""
 
 
-def atomic_write_bytes(path: Path, data: bytes, prefix: str = ".tmp-") -> None:
-    """Write ``data`` to ``path`` via a temporary file + rename; raises ``OutputError``."""
-    tmp = None
+def atomic_write_bytes(path: Path, data: bytes, prefix: str = atomic.TEMP_PREFIX) -> None:
+    """Write ``data`` to ``path`` atomically (synced, then renamed); raises ``OutputError``."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=prefix, suffix=path.suffix)
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
+        atomic.write_bytes(path, data, prefix=prefix)
     except OSError as err:
-        if tmp:
-            Path(tmp).unlink(missing_ok=True)
         raise OutputError(f"cannot write {path}: {err.strerror or err}") from err
 
 
@@ -81,8 +74,4 @@ class ImageWriter:
 
 def remove_stale_temporaries(out: Path, prefix: str) -> int:
     """Delete temporaries a killed run left behind (only this rank's ``prefix``)."""
-    removed = 0
-    for p in out.rglob(f"{prefix}*"):
-        p.unlink(missing_ok=True)
-        removed += 1
-    return removed
+    return atomic.remove_temporaries(out, prefix)

@@ -60,11 +60,3 @@ def test_workgroups_cover_the_image_with_tiles():
     assert abi.workgroups(9, 17, 1) == (2, 3, 1)
     assert abi.LOCAL_SIZE == abi.TILE[0] * abi.TILE[1]
     assert f"local_size_x = {abi.LOCAL_SIZE}" in abi.glsl_declarations()
-
-
-def test_loop_capped_images_flags_images_with_any_capped_pixel():
-    import numpy as np
-    pixels = np.full((3, 4, 5, 4), abi.OPAQUE_ALPHA, np.uint8)
-    pixels[1, 2, 3, 3] = abi.LOOP_CAPPED_ALPHA
-    pixels[2, ..., :3] = abi.LOOP_CAPPED_ALPHA  # colour bytes equal to the flag do not count
-    assert abi.loop_capped_images(pixels).tolist() == [False, True, False]

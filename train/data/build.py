@@ -130,7 +130,8 @@ def open_renderer(cfg: DataConfig, device: torch.device | None = None) -> Progra
         raise TrainError(f"data.source={cfg.source!r}: {err}") from err
     log.info("live rendering %d programs on %s", live.num_programs, live.renderer.device_name)
     where = torch.device("cuda", cuda_device) if cuda_device is not None else torch.device("cpu")
-    return ProgramRenderer(render=live, num_programs=live.num_programs, device=where)
+    return ProgramRenderer(render=live, num_programs=live.num_programs, device=where,
+                           close=live.close)
 
 
 SOURCES: dict[str, Callable[[DataConfig, SourceContext], BatchSource]] = {

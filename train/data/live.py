@@ -73,6 +73,11 @@ class LiveProgramSource:
         if live.fixed_dataset:
             self.table = self.draw(images_per_epoch, step_generator(seed, _FIXED_TABLE_KEY))
 
+    def close(self) -> None:
+        """Close the renderer if it came with a ``close`` (one opened for this run)."""
+        if self.renderer.close is not None:
+            self.renderer.close()
+
     def steps_per_epoch(self) -> int:
         return self.steps
 

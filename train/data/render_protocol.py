@@ -22,6 +22,7 @@ Nothing here imports a renderer; `train.data.build` asks for one only for live s
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import NamedTuple, Protocol
 
 import torch
@@ -38,9 +39,11 @@ class ProgramRenderer(NamedTuple):
     """A render callable and how many programs it has loaded (valid ids: 0 .. num_programs-1).
 
     ``device`` is where its images are, when known: a CUDA device lets sources prepare the next
-    batch on a side stream while the current one trains.
+    batch on a side stream while the current one trains. ``close``, when given, frees the
+    renderer (the source that was given it calls it when training ends: the trainer owns it).
     """
 
     render: RenderFn
     num_programs: int
     device: torch.device | None = None
+    close: Callable[[], None] | None = None

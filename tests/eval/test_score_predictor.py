@@ -1,4 +1,5 @@
-"""eval.predictor: the MLP learns a monotone score; greedy top-k; the CLI writes a selection."""
+"""eval.score_predictor (and the eval.predictor CLI): the MLP learns a monotone score; greedy
+top-k; the CLI writes a selection."""
 from __future__ import annotations
 
 import numpy as np
@@ -6,8 +7,9 @@ import pytest
 import torch
 
 from eval.errors import ConfigError
-from eval.predictor import (PredictorConfig, fit_predictor, greedy_select, main, predict_scores,
-                            program_descriptor)
+from eval.predictor import main
+from eval.score_predictor import (PredictorConfig, fit_predictor, greedy_select, predict_scores,
+                                  program_descriptor)
 from eval.report import spearman
 
 
