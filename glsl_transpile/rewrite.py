@@ -12,7 +12,8 @@ compiler errors point at the user's own lines. What it does:
   and records the program's outputs and uniforms;
 - zero-initialises variables declared without an initialiser, as WebGL does;
 - rewrites ``discard`` (rejected in compute) into "mark the pixel discarded and return";
-- renames a TwiGL program's ``main`` to ``_kUserMain``.
+- renames a TwiGL program's ``main`` to ``_kUserMain``;
+- counts loop iterations (``loop_ticks``), so the kernel can mark pixels that hit the loop cap.
 """
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from dataclasses import dataclass, field
 
 from . import glsl_names as names
 from .lexer import IDENT, Token, tokenize
+from .loop_ticks import count_loop_iterations
 from .statements import USER_MAIN, StatementWalker, zero_value
 
 _DIRECTIVE_BLANK_RE = re.compile(r"^[ \t]*#[ \t]*(version|extension)\b[^\n]*", re.M)
@@ -53,6 +55,7 @@ def rewrite_user_code(code: str, *, shader: str, webgl1: bool, rename_main: bool
     code = _DIRECTIVE_BLANK_RE.sub(lambda m: " " * len(m.group()), code)
     tokens = tokenize(code)
     _rename_identifiers(tokens, webgl1)
+    count_loop_iterations(tokens)
     walker = StatementWalker(tokens, shader, rename_main=rename_main, unconst_lines=unconst_lines)
     walker.run()
     return UserCode(code="".join(t.text for t in tokens), uniforms=walker.uniforms,

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import numpy as np
 
+from glsl_transpile.program_names import check_output_folders
+
 from .timesample import TimeSampling, sample_times
 
 
@@ -74,6 +76,7 @@ def _mixed(names, ok, args, sampling, rank, world, ext) -> list[Job]:
 def plan_jobs(programs, args, sampling: TimeSampling, rank: int = 0, world: int = 1) -> list[Job]:
     """Every image this rank must produce (written or not)."""
     names = [p.name for p in programs]
+    check_output_folders(args.out, names)  # names are safe by construction; the folders too
     ok = [i for i, p in enumerate(programs) if p.status == "ok"]
     ext = args.format
     if args.mixup or args.cutmix:

@@ -19,7 +19,7 @@ from typing import Sequence
 
 import torch
 
-from glsl_transpile import load_builtin_pack, load_sources
+from glsl_transpile import load_sources
 
 from .errors import ProgramFailedError, RenderError
 from .config import RendererConfig, RenderRequest
@@ -86,11 +86,9 @@ def open_live_renderer(programs: Sequence[str], resolution: int, *,
                        consistency_every: int = 0) -> LiveRenderer:
     """Load ``programs`` (paths; the word "builtin" for the built-in pack) and open a renderer:
     on Vulkan ``device``, or, with ``cuda_device``, on that GPU with output in CUDA memory."""
-    sources = []
     paths = [p for p in programs if p != "builtin"]
-    if len(paths) != len(programs):
-        sources += load_builtin_pack()
-    sources += load_sources(paths, on_error=lambda p, e: log.warning("%s", e))
+    sources = load_sources(paths, on_error=lambda p, e: log.warning("%s", e),
+                           builtin=len(paths) != len(programs))
     if cuda_device is None:
         config = RendererConfig(device=device, consistency_every=consistency_every)
     else:

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from glsl_transpile import CompiledProgram, ShaderSource, SpirvCache, compile_program
-from glsl_transpile.errors import UnsupportedShaderError
 
 from .errors import RenderError
 
@@ -58,9 +57,8 @@ class _Program:
 def _status_of(result: CompiledProgram) -> tuple[str, str]:
     if result.ok:
         return OK, ""
-    err = result.error
-    status = "unsupported" if isinstance(err, UnsupportedShaderError) else "compile_error"
-    return status, getattr(err, "log", "") or str(err)
+    err = result.error  # status from glsl_transpile's vocabulary (timeout and crash included)
+    return result.status, getattr(err, "log", "") or str(err)
 
 
 class ProgramTable:

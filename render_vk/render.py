@@ -24,7 +24,8 @@ import numpy as np
 import torch
 from tqdm import tqdm
 
-from glsl_transpile import load_builtin_pack, load_sources
+from glsl_transpile import load_sources
+from glsl_transpile.status import status_of
 
 from .errors import ProgramFailedError, RenderError
 from .jobs import Job, plan_jobs
@@ -90,11 +91,10 @@ def _rank_world() -> tuple[int, int]:
 
 def _load(args, report: dict[str, ProgramReport]):
     def on_error(path, err):
-        report[Path(path).stem] = ProgramReport(status="compile_error", log=str(err))
+        report[Path(path).stem] = ProgramReport(status=status_of(err), log=str(err))
         log.warning("%s", err)
 
-    sources = load_builtin_pack() if args.builtin else []
-    return sources + load_sources(args.sources, on_error=on_error)
+    return load_sources(args.sources, on_error=on_error, builtin=args.builtin)
 
 
 def _render_batch(renderer: Renderer, jobs: list[Job], args, report) -> list[tuple[Job, np.ndarray]]:

@@ -153,3 +153,23 @@ def test_resume_reuses_the_report_instead_of_decoding(tmp_path, monkeypatch):
     for name, entry in first.items():
         assert again[name]["images"] == entry["images"] == 3
         assert again[name]["static"] == entry["static"]
+
+
+def test_hostile_program_names_stay_inside_out_and_never_replace_the_report(tmp_path):
+    code = "void mainImage(out vec4 c, in vec2 f) { c = vec4(f / iResolution.xy, 0.5, 1.0); }"
+    src = tmp_path / "programs"
+    (src / "a").mkdir(parents=True)
+    (src / "b").mkdir()
+    for i, shader_id in enumerate(["../escaped", "/tmp/absolute", "report.json"]):
+        (src / f"{i}.json").write_text(json.dumps({"Shader": {
+            "info": {"id": shader_id}, "renderpass": [{"type": "image", "code": code}]}}))
+    (src / "a" / "good.glsl").write_text(code)
+    (src / "b" / "good.glsl").write_text(code)
+    out = tmp_path / "out"
+    assert main([str(src), "--out", str(out), "--resolution", "8", "--samples", "1",
+                 "--quiet"]) == 0
+    report = json.loads((out / "report.json").read_text())
+    assert len(report) == 5 and all(e["status"] == "ok" for e in report.values())
+    assert {"a-good", "b-good"} <= set(report)
+    images = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*.png"))
+    assert len(images) == 5 and all(p.parts[0] == "out" and len(p.parts) == 3 for p in images)

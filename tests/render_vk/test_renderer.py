@@ -263,3 +263,27 @@ def test_periodic_consistency_check_passes_and_catches_a_changed_result():
         r._reference_digest = "0" * 32  # as if the first rendering had been different
         with pytest.raises(RenderConsistencyError, match="corrupt"):
             r.check_consistency()
+
+
+def test_a_loop_past_the_cap_marks_only_its_programs_loop_capped():
+    """The kernels count loop trips (glsl_transpile.loop_ticks) and flag capped pixels in the
+    alpha byte; lavapipe cuts those loops, and the renderer reads the flag."""
+    from glsl_transpile import from_code
+    from render_vk import ProgramFailedError
+
+    def program(name, loops):
+        return from_code("void mainImage(out vec4 c, in vec2 f) { float x = 0.0;\n"
+                         f"  {loops} x += 1e-6;\n  c = vec4(x, 0.5, 0.0, 1.0); }}", name)
+
+    programs = [program("past_cap", "for (int i = 0; i < 100000; i++)"),
+                program("below_cap", "for (int i = 0; i < 1000; i++)"),
+                program("nested_past_cap",
+                        "for (int i = 0; i < 300; i++) for (int j = 0; j < 300; j++)"),
+                program("while_past_cap", "int i = 0; while (i++ < 70000)")]
+    with Renderer(RendererConfig(watchdog=False)) as r:
+        assert [s.status for s in r.load(programs)] == ["ok"] * 4
+        with pytest.raises(ProgramFailedError, match="past_cap"):
+            r.render(RenderRequest([0, 1, 2, 3], [1.0] * 4, 8, 8))
+        assert [r.program(i).status for i in range(4)] == \
+            ["loop_capped", "ok", "loop_capped", "loop_capped"]
+        assert r.render(RenderRequest([1], [1.0], 8, 8)).shape == (1, 3, 8, 8)
