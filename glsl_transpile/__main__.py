@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import re
 import sys
 from pathlib import Path
 
@@ -21,15 +19,8 @@ from . import SpirvCache, compile_programs, load_sources
 from .limits import CompileLimits
 from .plumbing.atomic import write_bytes
 from .program_names import output_file
+from .sources import missing_inputs
 from .status import OK, status_of
-
-# generated programs (glsl_transpile.synth: "synth:COUNT@SEED") are specs, not paths
-_GENERATED_SPEC_RE = re.compile(r"^synth:")
-
-
-def missing_inputs(sources: list[str]) -> list[str]:
-    """The SOURCE arguments that are neither an existing path nor a generated-program spec."""
-    return [s for s in sources if not _GENERATED_SPEC_RE.match(s) and not os.path.exists(s)]
 
 
 def _parse(argv):

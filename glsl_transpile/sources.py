@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import stat
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -353,6 +354,17 @@ def load_path(path: str | os.PathLike, *, kind: str | None = None,
     if not path.exists():
         raise ShaderSourceError(str(path), "no such file or folder")
     return load_file(path, kind=kind, mode=mode)
+
+
+# generated programs (glsl_transpile.synth: "synth:COUNT@SEED") are specs, not paths
+_GENERATED_SPEC_RE = re.compile(r"^synth:")
+
+
+def missing_inputs(sources: Iterable[str | os.PathLike]) -> list[str]:
+    """The SOURCE arguments that are neither an existing path nor a generated-program spec
+    (CLIs check them before any work, and exit with an error naming them)."""
+    return [str(s) for s in sources
+            if not _GENERATED_SPEC_RE.match(str(s)) and not os.path.exists(s)]
 
 
 def load_sources(paths: Iterable[str | os.PathLike], *, on_error=None,

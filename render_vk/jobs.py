@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
+from glsl_transpile.plumbing.config import ConfigError
 from glsl_transpile.program_names import check_output_folders
 
 from .timesample import TimeSampling, sample_times
@@ -59,8 +60,8 @@ def _random_programs(names, ok, args, sampling, rank, world, ext) -> list[Job]:
 def _mixed(names, ok, args, sampling, rank, world, ext) -> list[Job]:
     k = args.mixup or args.cutmix
     if len(ok) < k:
-        raise ValueError(f"mixing {k} programs per image needs at least {k} working programs "
-                         f"(have {len(ok)})")
+        raise ConfigError(f"mixing {k} programs per image needs at least {k} working programs "
+                          f"(have {len(ok)})")
     total = args.total or (args.samples or 8) * len(ok)
     jobs = []
     for g in range(total):

@@ -1,7 +1,8 @@
 """python -m glsl_transpile: exit codes, output paths through the sanitiser, one status vocabulary."""
 import json
 
-from glsl_transpile.__main__ import main, missing_inputs
+from glsl_transpile.__main__ import main
+from glsl_transpile.sources import missing_inputs
 
 GOOD = "void mainImage(out vec4 c, in vec2 f) { c = vec4(1.0); }"
 
