@@ -41,13 +41,12 @@ class UserCode:
     macros: list[str] = field(default_factory=list)  # names the program #defines
 
 
-def rewrite_user_code(code: str, *, shader: str, webgl1: bool, rename_main: bool = True,
+def rewrite_user_code(code: str, *, webgl1: bool, rename_main: bool = True,
                       unconst_lines: frozenset[int] = frozenset()) -> UserCode:
     """Rewrite a program's own code for the compute prelude (see module doc).
 
     Args:
         code: the program text as published.
-        shader: program name, for error messages.
         webgl1: True for GLSL ES 1.00 programs (more words were free identifiers there).
         rename_main: rename the program's ``main`` to ``_kUserMain`` (TwiGL).
         unconst_lines: user lines whose global ``const`` qualifier is dropped.
@@ -56,7 +55,7 @@ def rewrite_user_code(code: str, *, shader: str, webgl1: bool, rename_main: bool
     tokens = tokenize(code)
     _rename_identifiers(tokens, webgl1)
     count_loop_iterations(tokens)
-    walker = StatementWalker(tokens, shader, rename_main=rename_main, unconst_lines=unconst_lines)
+    walker = StatementWalker(tokens, rename_main=rename_main, unconst_lines=unconst_lines)
     walker.run()
     return UserCode(code="".join(t.text for t in tokens), uniforms=walker.uniforms,
                     outputs=walker.outputs, has_main=walker.has_main,
@@ -69,7 +68,7 @@ def zero_initialise(code: str) -> str:
     else changed: WebGL's semantics (each declaration zeroes its variables every time it runs)
     for an OpenGL reference whose own zero-initialisation runs once per function."""
     tokens = tokenize(code)
-    StatementWalker(tokens, "", rename_main=False, zero_only=True).run()
+    StatementWalker(tokens, rename_main=False, zero_only=True).run()
     return "".join(t.text for t in tokens)
 
 

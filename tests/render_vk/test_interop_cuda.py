@@ -25,12 +25,15 @@ def test_exportable_buffer_exports_an_fd():
     device = VulkanDevice(extensions=DEVICE_EXTENSIONS)
     try:
         buf = ExportableBuffer(device, 1 << 16)
-        fd = buf.export_fd()
+        fd, again = buf.export_fd(), buf.export_fd()
         try:
-            assert fd >= 0 and os.fstat(fd) is not None
             assert buf.allocation_bytes >= 1 << 16
+            # the fd holds the whole allocation, and every export is the same memory
+            assert os.fstat(fd).st_size >= buf.allocation_bytes
+            assert fd != again and os.fstat(fd).st_ino == os.fstat(again).st_ino
         finally:
             os.close(fd)
+            os.close(again)
             buf.close()
     finally:
         device.close()
