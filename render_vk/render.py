@@ -2,7 +2,9 @@
 
 Output (DESIGN.md): ``OUT/<program>/<k:06d>.<png|jpg>`` (k = sample index of that program) or,
 with ``--layout flat`` and for MixUp/CutMix images, ``OUT/<k:06d>.<ext>``; and ``OUT/report.json``
-keyed by program: ``{"status", "log", "seconds", "constant", "static"}``.
+keyed by program: ``{"status", "log", "seconds", "constant", "static"}`` plus ``origin`` (the
+program's source) and ``device_ms_per_image`` (device time per image from the dispatch
+timestamps, null when the device does not time dispatches).
 
 Every image is a pure function of (seed, program, sample index): a run killed at any moment and
 started again skips the images already on disk and ends with the same files as an uninterrupted
@@ -15,6 +17,7 @@ import argparse
 import json
 import logging
 import os
+import statistics
 import sys
 import time
 from collections import Counter
@@ -201,6 +204,9 @@ def run(args) -> int:
         for state in renderer.programs():
             if state.name in report and state.status != "ok":
                 report[state.name].status, report[state.name].log = state.status, state.log
+            if state.name in report and state.seconds_per_image:
+                report[state.name].device_ms_per_image = (
+                    1e3 * statistics.median(state.seconds_per_image))
         renderer.close()
         _write_report(args.out, report, rank, world)
     if args.contact_sheet and rank == 0:

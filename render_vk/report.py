@@ -22,6 +22,9 @@ class ProgramReport:
     constant: bool = True
     static: bool = True
     images: int = 0
+    # device time per image (ms, median over this program's dispatches; the watchdog's
+    # timestamps), unlike ``seconds``, which is a share of each batch's wall time
+    device_ms_per_image: float | None = None
     _first: str | None = None
     _colour: bytes | None = None
 
@@ -46,6 +49,8 @@ class ProgramReport:
         return {"status": self.status, "log": self.log, "seconds": round(self.seconds, 4),
                 "constant": bool(self.constant and seen), "static": bool(self.static and seen),
                 "images": self.images, "origin": self.origin,
+                "device_ms_per_image": (None if self.device_ms_per_image is None
+                                        else round(self.device_ms_per_image, 4)),
                 "state": {"first": self._first,
                           "colour": self._colour.hex() if self._colour else None}}
 
@@ -60,6 +65,7 @@ class ProgramReport:
         self._first = state["first"]
         self._colour = bytes.fromhex(state["colour"]) if state.get("colour") else None
         self.seconds += float(entry.get("seconds", 0.0))
+        self.device_ms_per_image = entry.get("device_ms_per_image")
         return True
 
 
