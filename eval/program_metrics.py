@@ -43,8 +43,10 @@ def is_static(images: np.ndarray) -> bool:
 
 
 def colour_stats(images: np.ndarray) -> dict[str, float]:
-    """Mean and std per RGB channel in [0, 1] over all pixels, and mean HSV saturation.
+    """Mean and std per RGB channel in [0, 1] over all pixels, their colour spread and the mean
+    HSV saturation.
 
+    ``colour_spread`` is the mean of the three channel stds (0 for one colour, 0.5 at most).
     Saturation is ``(max - min) / max`` per pixel (0 where ``max == 0``).
     """
     x = images.reshape(-1, 3).astype(np.float64) / 255.0
@@ -52,6 +54,7 @@ def colour_stats(images: np.ndarray) -> dict[str, float]:
     sat = np.where(hi > 0, (hi - lo) / np.where(hi > 0, hi, 1.0), 0.0)
     stats = {f"mean_{c}": float(x[:, i].mean()) for i, c in enumerate("rgb")}
     stats.update({f"std_{c}": float(x[:, i].std()) for i, c in enumerate("rgb")})
+    stats["colour_spread"] = float(np.mean([stats[f"std_{c}"] for c in "rgb"]))
     stats["saturation"] = float(sat.mean())
     return stats
 
