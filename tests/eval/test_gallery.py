@@ -1,8 +1,8 @@
 """eval.gallery: the site over a really rendered corpus, its data, and the page in a real browser.
 
 The browser tests drive Debian's ``chromium`` headless over the DevTools protocol (see
-``headless_chromium.py``). Without chromium they skip, except under ``EXPECT_LAVAPIPE=1`` (CI),
-where a missing browser is a failure: CI must run them.
+``headless_chromium.py``). Without chromium they skip, except in CI (``CI`` or
+``EXPECT_LAVAPIPE=1`` set), where a missing browser is a failure: CI must run them.
 """
 from __future__ import annotations
 
@@ -170,9 +170,9 @@ def test_cli_reports_a_folder_without_programs(tmp_path):
 def browser(tmp_path_factory):
     executable = find_chromium()
     if executable is None:
-        if os.environ.get("EXPECT_LAVAPIPE") == "1":
-            pytest.fail("chromium is missing, and CI (EXPECT_LAVAPIPE=1) must run the gallery's "
-                        "browser tests: .ci/setup.sh installs it")
+        if os.environ.get("CI") or os.environ.get("EXPECT_LAVAPIPE") == "1":
+            pytest.fail("chromium is missing, and CI (CI or EXPECT_LAVAPIPE=1 set) must run the "
+                        "gallery's browser tests: .ci/setup.sh installs it")
         pytest.skip("chromium is not installed (apt-get install chromium): the gallery's "
                     "browser tests need a real browser")
     with Browser(executable, tmp_path_factory.mktemp("chromium-profile")) as page:
