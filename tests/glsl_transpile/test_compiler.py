@@ -96,5 +96,6 @@ def test_locate_error_reads_a_recorded_glslang_log_or_error_text():
     assert locate_error("typo", info.value.log) == (3, info.value.message)
     unsupported = UnsupportedShaderError("multi", "#include is not supported", line=7)
     assert locate_error("multi", str(unsupported)) == (7, "unsupported: #include is not supported")
-    assert locate_error("multi", "multi.json: malformed JSON") == (None, "multi.json: malformed JSON")
+    text = "multi.json: malformed JSON"
+    assert locate_error("multi", text) == (None, text)
     assert locate_error("ok", "") is None
