@@ -152,7 +152,7 @@ def write_strip(folder: Path, path: Path, frames: int, cell: int) -> int:
 
 def program_metrics(row: dict[str, Any], entry: dict[str, Any]) -> dict[str, Any]:
     """The page's metrics of one program: measured ones from ``row``, speed and the constant /
-    static flags (over every sample, DESIGN.md) from the render report ``entry``."""
+    static flags (over every sample, docs/DESIGN.md) from the render report ``entry``."""
     values = {c.key: row.get(c.key) for c in COLUMNS if row.get(c.key) is not None}
     if entry:
         values["device_ms_per_image"] = entry.get("device_ms_per_image")

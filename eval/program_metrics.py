@@ -1,9 +1,10 @@
 """Per-program image metrics (paper Section 5), pure functions over ``(N, H, W, 3) uint8`` arrays.
 
-Compressibility (gzip level 9 and JPEG quality 90 bytes per image), the ``constant`` / ``static``
-flags with DESIGN.md's meaning (constant: every pixel equal in every sample; static: all samples
-identical), colour statistics, intra-image self-similarity (two random crops each covering 50%
-of the image area, distance in a given space) and the Frechet distance between feature sets.
+Compressibility (gzip level 9 and JPEG quality 90 bytes per image), the ``constant`` /
+``static`` flags with docs/DESIGN.md's meaning (constant: every pixel equal in every sample;
+static: all samples identical), colour statistics, intra-image self-similarity (two random
+crops each covering 50% of the image area, distance in a given space) and the Frechet distance
+between feature sets.
 """
 from __future__ import annotations
 

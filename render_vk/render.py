@@ -1,10 +1,10 @@
 """``python -m render_vk.render SOURCE... --out DIR --resolution R``: batch render to disk.
 
-Output (DESIGN.md): ``OUT/<program>/<k:06d>.<png|jpg>`` (k = sample index of that program) or,
-with ``--layout flat`` and for MixUp/CutMix images, ``OUT/<k:06d>.<ext>``; and ``OUT/report.json``
-keyed by program: ``{"status", "log", "seconds", "constant", "static"}`` plus ``origin`` (the
-program's source) and ``device_ms_per_image`` (device time per image from the dispatch
-timestamps, null when the device does not time dispatches).
+Output (docs/DESIGN.md): ``OUT/<program>/<k:06d>.<png|jpg>`` (k = sample index of that
+program) or, with ``--layout flat`` and for MixUp/CutMix images, ``OUT/<k:06d>.<ext>``; and
+``OUT/report.json`` keyed by program: ``{"status", "log", "seconds", "constant", "static"}``
+plus ``origin`` (the program's source) and ``device_ms_per_image`` (device time per image from
+the dispatch timestamps, null when the device does not time dispatches).
 
 Every image is a pure function of (seed, program, sample index): a run killed at any moment and
 started again skips the images already on disk and ends with the same files as an uninterrupted

@@ -13,7 +13,7 @@ from .writer import atomic_write_bytes
 
 @dataclass
 class ProgramReport:
-    """``report.json`` entry: status, log, seconds, constant, static (DESIGN.md)."""
+    """``report.json`` entry: status, log, seconds, constant, static (docs/DESIGN.md)."""
 
     status: str = "ok"
     log: str = ""

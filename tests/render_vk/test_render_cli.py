@@ -1,4 +1,4 @@
-"""Render-to-disk: layout and report.json as DESIGN.md says, resumable after SIGKILL with the
+"""Render-to-disk: layout and report.json as docs/DESIGN.md says, resumable after SIGKILL with the
 same final images, clear errors for unwritable output, bad programs reported not fatal."""
 import json
 import os
