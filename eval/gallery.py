@@ -73,7 +73,8 @@ COLUMNS = (
 class GalleryConfig:
     """``frames``: frames per strip; ``cell``: their side in pixels; ``metrics``: a
     ``programs.json`` to read instead of measuring; ``n_images`` / ``size``: what
-    ``eval.programs`` measures over (samples per program, encoder input side)."""
+    ``eval.programs`` measures over (samples per program, encoder input side);
+    ``page_size``: cards the page shows at first and adds per "show more"."""
 
     root: str
     out_dir: str
@@ -83,6 +84,7 @@ class GalleryConfig:
     n_images: int = 16
     size: int = 224
     title: str = ""
+    page_size: int = 300
 
 
 def template_text(name: str) -> str:
@@ -188,6 +190,7 @@ def page_data(cfg: GalleryConfig, programs: list[dict[str, Any]], note: str) -> 
     statuses = sorted({p["status"] for p in programs}, key=lambda s: (s != "ok", s))
     return {"title": cfg.title or f"Programs in {Path(cfg.root).resolve().name}",
             "root": cfg.root, "note": note, "statuses": statuses, "programs": programs,
+            "page_size": cfg.page_size,
             "metrics": [dataclasses.asdict(c) for c in COLUMNS if c.key in present]}
 
 
@@ -209,8 +212,9 @@ def build_site(cfg: GalleryConfig) -> dict[str, Any]:
 
     Raises ProgramFolderError when ``cfg.root`` holds no programs, ConfigError for bad sizes.
     """
-    if cfg.frames < 1 or cfg.cell < 8:
-        raise ConfigError(f"frames must be >= 1 and cell >= 8, got {cfg.frames} and {cfg.cell}")
+    if cfg.frames < 1 or cfg.cell < 8 or cfg.page_size < 1:
+        raise ConfigError(f"frames and page_size must be >= 1 and cell >= 8, got {cfg.frames}, "
+                          f"{cfg.page_size} and {cfg.cell}")
     root, out = Path(cfg.root), Path(cfg.out_dir)
     if not root.is_dir():
         raise ProgramFolderError(str(root), "not a folder of rendered programs")
@@ -256,6 +260,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--size", type=int, default=224,
                         help="encoder input side for the self-distance (default 224)")
     parser.add_argument("--title", default="", help="page title")
+    parser.add_argument("--page-size", type=int, default=300,
+                        help="programs shown at first and per 'show more' (default 300)")
     parser.add_argument("-v", "--verbose", action="store_true", help="log at DEBUG level")
     return parser
 
@@ -266,7 +272,7 @@ def main(argv: list[str] | None = None) -> int:
     cli.configure_logging(args.verbose)
     cfg = GalleryConfig(root=args.root, out_dir=args.out, frames=args.frames, cell=args.cell,
                         metrics=args.metrics, n_images=args.n_images, size=args.size,
-                        title=args.title)
+                        title=args.title, page_size=args.page_size)
     try:
         data = build_site(cfg)
     except EvalError as err:

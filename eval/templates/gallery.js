@@ -96,6 +96,7 @@
     strip.width = program.cell * program.frames;
     strip.height = program.cell;
     strip.title = "hover to play";
+    strip.loading = "lazy";
     const preview = element("div", "preview");
     preview.style.width = preview.style.height = program.cell * 2 + "px";
     preview.style.backgroundImage = "url(\"" + program.strip + "\")";
@@ -136,26 +137,34 @@
     return list;
   }
 
+  function fillSource(pre, program) {
+    const errorLine = program.error ? program.error.line : null;
+    program.source.replace(/\n$/, "").split("\n").forEach((text, i) => {
+      const span = element("span", i + 1 === errorLine ? "error-line" : null, text);
+      if (i + 1 === errorLine) span.title = program.error.message;
+      pre.append(span);
+    });
+  }
+
   function sourceNode(program) {
     const details = element("details", "code");
     details.append(element("summary", null, program.source === null ? "log" : "source"));
     if (program.source !== null) {
       const pre = element("pre", "source");
-      const errorLine = program.error ? program.error.line : null;
-      program.source.replace(/\n$/, "").split("\n").forEach((text, i) => {
-        const span = element("span", i + 1 === errorLine ? "error-line" : null, text);
-        if (i + 1 === errorLine) span.title = program.error.message;
-        pre.append(span);
-      });
       details.append(pre);
       details.addEventListener("toggle", () => {
+        if (details.open && !pre.firstChild) fillSource(pre, program); // built when first shown
         const marked = pre.querySelector(".error-line");
         if (details.open && marked) pre.scrollTop = marked.offsetTop - pre.clientHeight / 2;
       });
     }
     if (program.source_note) details.append(element("p", "origin", program.source_note));
     if (program.log) details.append(element("pre", "log", program.log));
-    details.open = program.status !== "ok";
+    if (program.status !== "ok") {
+      const pre = details.querySelector("pre.source");
+      if (pre) fillSource(pre, program);
+      details.open = true;
+    }
     return details;
   }
 
@@ -208,18 +217,28 @@
     $("desc").checked = state.desc === "1";
   }
 
-  const cards = new Map(data.programs.map((p) => [p.name, card(p)]));
+  const cards = new Map(); // built when first shown: a corpus may hold thousands of programs
+  let limit = data.page_size;
+
+  function cardOf(program) {
+    if (!cards.has(program.name)) cards.set(program.name, card(program));
+    return cards.get(program.name);
+  }
 
   function render() {
     const state = readState();
     showState(state);
-    const shown = data.programs.filter((p) => visible(p, state)).sort(compare(state));
-    $("programs").replaceChildren(...shown.map((p) => cards.get(p.name)));
+    const matching = data.programs.filter((p) => visible(p, state)).sort(compare(state));
+    const shown = matching.slice(0, limit);
+    $("programs").replaceChildren(...shown.map(cardOf));
+    const rest = matching.length - shown.length;
+    $("more").hidden = rest === 0;
+    $("more").textContent = "show " + Math.min(rest, data.page_size) + " more of " + rest;
     for (const node of document.querySelectorAll(".metrics [data-key]")) {
       node.classList.toggle("sorted", node.dataset.key === state.sort);
     }
-    $("count").textContent = "showing " + shown.length + " of " + data.programs.length +
-      " programs";
+    $("count").textContent = "showing " + shown.length + " of " + matching.length + " programs" +
+      (matching.length < data.programs.length ? " (" + data.programs.length + " in all)" : "");
   }
 
   fillControls();
@@ -227,6 +246,7 @@
   $("controls").addEventListener("submit", (event) => event.preventDefault());
   $("q").addEventListener("input", () => writeState(controlsState()));
   $("reset").addEventListener("click", () => writeState(Object.assign({}, DEFAULTS)));
-  window.addEventListener("hashchange", render);
+  $("more").addEventListener("click", () => { limit += data.page_size; render(); });
+  window.addEventListener("hashchange", () => { limit = data.page_size; render(); });
   render();
 })();

@@ -224,6 +224,8 @@ def test_filters_by_status_and_metric_range(browser, site):
     assert shown(browser) == []
     browser.set_hash("q=CHECKER")
     assert shown(browser) == ["checker_warp"]
+    assert browser.evaluate("document.getElementById('count').textContent") == \
+        "showing 1 of 1 programs (5 in all)"
 
 
 def test_controls_write_the_view_into_the_address(browser, site):
@@ -242,6 +244,14 @@ def test_error_line_is_highlighted_in_the_failed_programs_source(browser, site):
                               ".map((line) => line.textContent)")
     assert marked == [TYPO.splitlines()[3]]
     assert browser.evaluate("document.querySelector('.program details').open") is True
+    browser.set_hash("q=flat")                   # an ok program's source is built when opened
+    card = "document.querySelector('[data-name=flat]')"
+    assert browser.evaluate(f"{card}.querySelectorAll('pre.source span').length") == 0
+    browser.evaluate(f"new Promise((done) => {{ const d = {card}.querySelector('details'); "
+                     "d.addEventListener('toggle', () => setTimeout(done), {once: true}); "
+                     "d.open = true; })")
+    assert browser.evaluate(f"[...{card}.querySelectorAll('pre.source span')]"
+                            ".map((line) => line.textContent)") == FLAT.splitlines()
 
 
 def test_screenshot_shows_the_frames(browser, site):
@@ -253,3 +263,21 @@ def test_screenshot_shows_the_frames(browser, site):
     assert pixels.std() > 20
     flat = np.array([51, 102, 153])             # FLAT's colour, round(0.2, 0.4, 0.6 * 255)
     assert (np.abs(pixels.astype(int) - flat).sum(axis=2) == 0).sum() >= CELL * CELL
+
+
+def test_long_corpus_is_shown_a_page_at_a_time(browser, corpus, tmp_path):
+    out = tmp_path / "paged"
+    gallery.build_site(gallery.GalleryConfig(root=str(corpus), out_dir=str(out), size=32,
+                                             n_images=2, frames=1, cell=8, page_size=2))
+    browser.open((out / "index.html").as_uri())
+    names = sorted(report_of(corpus))
+    assert shown(browser) == names[:2]
+    more = "document.getElementById('more')"
+    assert browser.evaluate(f"{more}.textContent") == "show 2 more of 3"
+    browser.evaluate(f"{more}.click()")
+    assert shown(browser) == names[:4]
+    browser.evaluate(f"{more}.click()")
+    assert shown(browser) == names and browser.evaluate(f"{more}.hidden") is True
+    browser.set_hash("sort=name&desc=1")               # a new view starts at one page again
+    assert shown(browser) == names[::-1][:2]
+    assert browser.errors() == []
