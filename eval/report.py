@@ -175,10 +175,29 @@ def accuracy_figure(panels: Sequence[results_table.Pivot]) -> Any:
 SPLIT_TITLES = {"test": "held-out split", "train": "train split (the probe's own fit data)"}
 
 
+RESULT_NAMES = ("knn.json", "linear.json")
+
+
+def result_files(paths: Iterable[str | Path]) -> list[Path]:
+    """The given files, and the ``knn.json`` / ``linear.json`` files found under given folders
+    (sorted). Raises EvalError for a folder that holds none."""
+    out: list[Path] = []
+    for path in map(Path, paths):
+        if not path.is_dir():
+            out.append(path)
+            continue
+        found = sorted(p for name in RESULT_NAMES for p in path.rglob(name))
+        if not found:
+            raise EvalError(f"{path}: no {' or '.join(RESULT_NAMES)} under this folder")
+        out.extend(sorted(found))
+    return out
+
+
 def read_payloads(paths: Iterable[str | Path]) -> list[tuple[dict[str, Any], PurePath]]:
-    """``(payload, path)`` of every result JSON; EvalError names an unreadable file."""
+    """``(payload, path)`` of every result JSON (folders: see :func:`result_files`);
+    EvalError names an unreadable file."""
     out = []
-    for path in paths:
+    for path in result_files(paths):
         try:
             payload = json.loads(Path(path).read_text(encoding="utf-8"))
         except (OSError, json.JSONDecodeError) as err:
@@ -241,7 +260,8 @@ def main(argv: list[str] | None = None) -> int:
     """``python -m eval.report RESULT.json... --out DIR``: a pivot table (model x dataset /
     probe) as results.md, results.csv, results.json, and a grouped-bar figure results.png."""
     parser = argparse.ArgumentParser(prog="python -m eval.report", description=main.__doc__)
-    parser.add_argument("results", nargs="+", help="JSON files from eval.knn / eval.linear")
+    parser.add_argument("results", nargs="+", help="knn.json / linear.json files of eval.knn / "
+                        "eval.linear, or folders holding them (searched recursively)")
     parser.add_argument("--out", required=True, help="output folder")
     parser.add_argument("--label", action="append", default=[], metavar="OLD=NEW",
                         help="rename a model: OLD is its derived label (the run folder) or its "

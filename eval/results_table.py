@@ -14,6 +14,7 @@ linear probe's accuracy on its own fit split) is kept apart from held-out accura
 from __future__ import annotations
 
 import dataclasses
+import re
 from pathlib import PurePath
 from typing import Any, Iterable, Mapping, Sequence
 
@@ -38,7 +39,7 @@ class Result:
 
 @dataclasses.dataclass(frozen=True)
 class Pivot:
-    """``cells[(model, (dataset, probe))]``: the ``metric`` of ``split``, in input order."""
+    """``cells[(model, (dataset, probe))]``: the ``metric`` of ``split``; models in input order."""
 
     metric: str
     split: str
@@ -99,7 +100,8 @@ def payload_results(payload: Mapping[str, Any], source: str, model: str) -> list
     """One :class:`Result` per entry of ``payload["results"]``."""
     results = payload.get("results")
     if not isinstance(results, Mapping) or not results:
-        raise EvalError(f"{source}: no 'results' in this file (not from eval.knn/eval.linear?)")
+        raise EvalError(f"{source}: no 'results' in this file (give the knn.json / linear.json "
+                        f"of eval.knn / eval.linear, or their folder)")
     dataset = str(payload.get("dataset") or "?")
     out = []
     for method, accuracy in results.items():
@@ -126,7 +128,8 @@ def collect_results(items: Sequence[tuple[Mapping[str, Any], PurePath]],
 
 
 def pivot(results: Iterable[Result], metric: str = "top1", split: str = "test") -> Pivot:
-    """The ``metric`` of every ``split`` result, models as rows, (dataset, probe) as columns.
+    """The ``metric`` of every ``split`` result, models as rows, (dataset, probe) as columns:
+    datasets in the order met, probes in natural order (``knn_k5``, ``knn_k20``, ``linear_sgd``).
 
     Raises EvalError for an unknown metric, or when two files give the same cell.
     """
@@ -146,7 +149,14 @@ def pivot(results: Iterable[Result], metric: str = "top1", split: str = "test") 
         models.setdefault(r.model)
         columns.setdefault(cell[1])
         cells[cell], origin[cell] = getattr(r, metric), r.source
-    return Pivot(metric, split, tuple(models), tuple(columns), cells)
+    datasets = list(dict.fromkeys(d for d, _ in columns))
+    order = sorted(columns, key=lambda c: (datasets.index(c[0]), _natural(c[1])))
+    return Pivot(metric, split, tuple(models), tuple(order), cells)
+
+
+def _natural(text: str) -> list[Any]:
+    """Sort key that puts ``knn_k5`` before ``knn_k20``."""
+    return [(0, int(part)) if part.isdigit() else (1, part) for part in re.split(r"(\d+)", text)]
 
 
 def rounded(value: float | None, decimals: int) -> float | None:

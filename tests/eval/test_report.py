@@ -163,3 +163,19 @@ def test_spearman_matches_known_values():
 def test_per_run_rows_name_the_run_folder():
     payload = _payload("mnist", {"knn_k5": _acc(50.0)}, checkpoint="runs/simclr/backbone.pt")
     assert report.accuracy_rows(payload)[0]["model"] == "simclr"
+
+
+def test_columns_keep_dataset_order_and_sort_probes_naturally():
+    results = [results_table.Result("m", d, probe, "test", 1.0, 2.0, "f")
+               for d, probe in (("mnist", "linear_sgd"), ("mnist", "knn_k20"),
+                                ("cifar", "knn_k20"), ("mnist", "knn_k5"))]
+    assert results_table.pivot(results).columns == (
+        ("mnist", "knn_k5"), ("mnist", "knn_k20"), ("mnist", "linear_sgd"), ("cifar", "knn_k20"))
+
+
+def test_folders_are_searched_for_result_files(tmp_path, result_files):
+    assert report.result_files([tmp_path / "eval"]) == sorted(result_files)
+    assert report.main([str(tmp_path / "eval"), "--out", str(tmp_path / "t")]) == 0
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(EvalError, match="no knn.json or linear.json"):
+        report.result_files([tmp_path / "empty"])
