@@ -193,13 +193,22 @@ def by_metric(site: Path, key: str, descending: bool) -> list[str]:
                                               if key not in p["metrics"])
 
 
+def loaded_image_widths(page: Browser) -> list[int]:
+    """Strips load lazily: scroll to the end, wait until every image has loaded or failed,
+    scroll back to the top; the images' natural widths (0: failed)."""
+    return page.evaluate("new Promise((done) => { scrollTo(0, document.body.scrollHeight); "
+                         "const images = [...document.images]; const check = () => "
+                         "images.every((i) => i.complete) ? (scrollTo(0, 0), done(images.map("
+                         "(i) => i.naturalWidth))) : setTimeout(check, 20); check(); })")
+
+
 def test_page_loads_without_errors_and_shows_every_program(browser, site, corpus):
     browser.open((site / "index.html").as_uri())
     assert browser.errors() == []
     assert len(shown(browser)) == len(report_of(corpus)) == 5
     assert browser.evaluate("document.getElementById('count').textContent") == \
         "showing 5 of 5 programs"
-    assert browser.evaluate("[...document.images].every((i) => i.complete && i.naturalWidth)")
+    assert loaded_image_widths(browser) == [FRAMES * CELL] * 4
 
 
 def test_sorting_from_the_address_changes_the_order(browser, site):
@@ -256,6 +265,7 @@ def test_error_line_is_highlighted_in_the_failed_programs_source(browser, site):
 
 def test_screenshot_shows_the_frames(browser, site):
     browser.open((site / "index.html").as_uri())
+    loaded_image_widths(browser)
     with Image.open(io.BytesIO(browser.screenshot())) as shot:
         pixels = np.asarray(shot.convert("RGB"))
     assert pixels.shape[:2] == (900, 1200)
