@@ -43,8 +43,7 @@ class Browser:
         commands_read, self._commands = os.pipe()
         self._replies, replies_write = os.pipe()
         flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--no-first-run",
-                 "--remote-debugging-pipe", f"--user-data-dir={profile}",
+                 "--no-first-run", "--remote-debugging-pipe", f"--user-data-dir={profile}",
                  f"--window-size={width},{height}", "--hide-scrollbars", "about:blank"]
         # a Python trampoline moves the pipe ends to fds 3 and 4, where Chromium expects them
         # (a POSIX shell's redirections take single-digit fds only)
