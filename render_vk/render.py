@@ -17,7 +17,6 @@ import argparse
 import json
 import logging
 import os
-import statistics
 import sys
 import time
 from collections import Counter
@@ -204,9 +203,8 @@ def run(args) -> int:
         for state in renderer.programs():
             if state.name in report and state.status != "ok":
                 report[state.name].status, report[state.name].log = state.status, state.log
-            if state.name in report and state.seconds_per_image:
-                report[state.name].device_ms_per_image = (
-                    1e3 * statistics.median(state.seconds_per_image))
+            if state.name in report and state.seconds_per_image is not None:
+                report[state.name].device_ms_per_image = 1e3 * state.seconds_per_image
         renderer.close()
         _write_report(args.out, report, rank, world)
     if args.contact_sheet and rank == 0:
