@@ -1,9 +1,10 @@
 """Per-program image metrics (paper Section 5), pure functions over ``(N, H, W, 3) uint8`` arrays.
 
-Compressibility (gzip level 9 and JPEG quality 90 bytes per image), the ``constant`` / ``static``
-flags with DESIGN.md's meaning (constant: every pixel equal in every sample; static: all samples
-identical), colour statistics, intra-image self-similarity (two random crops each covering 50%
-of the image area, distance in a given space) and the Frechet distance between feature sets.
+Compressibility (gzip level 9 and JPEG quality 90 bytes per image), the ``constant`` /
+``static`` flags with docs/DESIGN.md's meaning (constant: every pixel equal in every sample;
+static: all samples identical), colour statistics, intra-image self-similarity (two random
+crops each covering 50% of the image area, distance in a given space) and the Frechet distance
+between feature sets.
 """
 from __future__ import annotations
 
@@ -43,8 +44,10 @@ def is_static(images: np.ndarray) -> bool:
 
 
 def colour_stats(images: np.ndarray) -> dict[str, float]:
-    """Mean and std per RGB channel in [0, 1] over all pixels, and mean HSV saturation.
+    """Mean and std per RGB channel in [0, 1] over all pixels, their colour spread and the mean
+    HSV saturation.
 
+    ``colour_spread`` is the mean of the three channel stds (0 for one colour, 0.5 at most).
     Saturation is ``(max - min) / max`` per pixel (0 where ``max == 0``).
     """
     x = images.reshape(-1, 3).astype(np.float64) / 255.0
@@ -52,6 +55,7 @@ def colour_stats(images: np.ndarray) -> dict[str, float]:
     sat = np.where(hi > 0, (hi - lo) / np.where(hi > 0, hi, 1.0), 0.0)
     stats = {f"mean_{c}": float(x[:, i].mean()) for i, c in enumerate("rgb")}
     stats.update({f"std_{c}": float(x[:, i].std()) for i, c in enumerate("rgb")})
+    stats["colour_spread"] = float(np.mean([stats[f"std_{c}"] for c in "rgb"]))
     stats["saturation"] = float(sat.mean())
     return stats
 

@@ -33,7 +33,8 @@ from eval.program_metrics import basic_metrics, frechet_distance, self_distance
 log = logging.getLogger(__name__)
 
 METRIC_COLUMNS = ("gzip_bytes", "jpeg_bytes", "constant", "static", "mean_r", "mean_g",
-                  "mean_b", "std_r", "std_g", "std_b", "saturation", "self_distance", "frechet")
+                  "mean_b", "std_r", "std_g", "std_b", "colour_spread", "saturation",
+                  "self_distance", "frechet")
 TABLE_COLUMNS = ("program", "n_images") + METRIC_COLUMNS + ("render_status", "score", "error")
 
 

@@ -1,8 +1,11 @@
 """``python -m render_vk.render SOURCE... --out DIR --resolution R``: batch render to disk.
 
-Output (DESIGN.md): ``OUT/<program>/<k:06d>.<png|jpg>`` (k = sample index of that program) or,
-with ``--layout flat`` and for MixUp/CutMix images, ``OUT/<k:06d>.<ext>``; and ``OUT/report.json``
-keyed by program folder: ``{"status", "log", "seconds", "constant", "static", "images", ...}``.
+Output (docs/DESIGN.md): ``OUT/<program>/<k:06d>.<png|jpg>`` (k = sample index of that
+program) or, with ``--layout flat`` and for MixUp/CutMix images, ``OUT/<k:06d>.<ext>``; and
+``OUT/report.json`` keyed by program folder: ``{"status", "log", "seconds", "constant",
+"static"}`` plus ``images``, ``origin`` (the program's source), ``name`` (its own name where the
+folder name differs) and ``device_ms_per_image`` (device time per image from the dispatch
+timestamps, null when the device does not time dispatches).
 
 Every image is a pure function of (seed, program, sample index): a run killed at any moment
 (Ctrl-C and SIGTERM included: the report is written and the run says how to resume) and started
@@ -308,8 +311,12 @@ def _finish(renderer, writer, folder, report, args, world, code) -> int:
         print(f"error: {err}", file=sys.stderr)
         code = code or 2
     for state in renderer.programs():
-        if state.name in report and state.status != "ok":
+        if state.name not in report:
+            continue
+        if state.status != "ok":
             report[state.name].status, report[state.name].log = state.status, state.log
+        if state.seconds_per_image is not None:
+            report[state.name].device_ms_per_image = 1e3 * state.seconds_per_image
     renderer.close()
     parts = ranks.gather_to_rank0({k: v.to_json() for k, v in report.items()}, world)
     if parts is not None:

@@ -39,8 +39,9 @@ class Observation:
 
 @dataclass
 class ProgramReport:
-    """``report.json`` entry: status, log, seconds, constant, static (DESIGN.md), plus images,
-    origin and the original name (``name``) where the folder name had to differ from it."""
+    """``report.json`` entry: status, log, seconds, constant, static (docs/DESIGN.md), plus
+    images, origin, the original name (``name``) where the folder name had to differ from it,
+    and ``device_ms_per_image``."""
 
     status: str = "ok"
     log: str = ""
@@ -48,6 +49,9 @@ class ProgramReport:
     name: str = ""    # the program's own name, when its folder name differs
     seconds: float = 0.0
     images: int = 0
+    # device time per image (ms, median over this program's dispatches; the watchdog's
+    # timestamps), unlike ``seconds``, which is a share of each batch's wall time
+    device_ms_per_image: float | None = None
     _first: Observation | None = None
     _constant: bool = True
     _static: bool = True
@@ -66,6 +70,8 @@ class ProgramReport:
         entry = {"status": self.status, "log": self.log, "seconds": round(self.seconds, 4),
                  "constant": bool(self._constant and seen), "static": bool(self._static and seen),
                  "images": self.images, "origin": self.origin,
+                 "device_ms_per_image": (None if self.device_ms_per_image is None
+                                         else round(self.device_ms_per_image, 4)),
                  "first": None if self._first is None else [self._first.digest,
                                                             self._first.colour]}
         if self.name:
@@ -92,6 +98,8 @@ def _merge_two(a: dict, b: dict) -> dict:
         out["status"], out["log"] = b["status"], b["log"]
     out["images"] = a["images"] + b["images"]
     out["seconds"] = round(a["seconds"] + b["seconds"], 4)
+    if out.get("device_ms_per_image") is None:
+        out["device_ms_per_image"] = b.get("device_ms_per_image")
     if not b["images"]:
         return out
     if not a["images"]:

@@ -75,6 +75,10 @@ def test_colour_stats_of_pure_red_and_grey():
     assert colour_stats(red)["saturation"] == 1.0
     grey = np.full((1, 4, 4, 3), 128, np.uint8)
     assert colour_stats(grey)["saturation"] == 0.0
+    assert colour_stats(red)["colour_spread"] == colour_stats(grey)["colour_spread"] == 0.0
+    halves = np.zeros((2, 2, 2, 3), np.uint8)
+    halves[1, ..., 1] = 255                      # green is 0 in half the pixels, 1 in the rest
+    assert colour_stats(halves)["colour_spread"] == pytest.approx(0.5 / 3)
 
 
 def test_frechet_distance_closed_forms():

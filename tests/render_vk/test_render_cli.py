@@ -1,4 +1,4 @@
-"""Render-to-disk: layout and report.json as DESIGN.md says, resumable after SIGKILL with the
+"""Render-to-disk: layout and report.json as docs/DESIGN.md says, resumable after SIGKILL with the
 same final images, clear errors for unwritable output, bad programs reported not fatal."""
 import json
 import os
@@ -48,6 +48,9 @@ def test_layout_and_report(tmp_path):
         entry = report[n]
         assert entry["status"] == "ok" and entry["constant"] is False and entry["static"] is False
         assert set(entry) >= {"status", "log", "seconds", "constant", "static"}
+        assert entry["origin"] == str(src / f"{n}.glsl")
+        assert entry["device_ms_per_image"] > 0
+    assert report["broken"]["device_ms_per_image"] is None
     assert not list(out.rglob(".tmp-*"))
 
 

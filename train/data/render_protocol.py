@@ -9,7 +9,7 @@ Contract:
         [0, num_programs).
     times_seconds: (N,) float32 CPU tensor, the time uniform (Shadertoy `iTime`, TwiGL `t`) of
         each image, seconds.
-    images: (N, 3, H, W) uint8, RGB, row 0 at the top (as `DESIGN.md` stores images), on the
+    images: (N, 3, H, W) uint8, RGB, row 0 at the top (as `docs/DESIGN.md` stores images), on the
         renderer's device (CPU or CUDA). It may be a strided view, e.g.
         `rgba_nhwc[..., :3].permute(0, 3, 1, 2)` of a mapped buffer, and is only valid until the
         next call: the renderer may draw into the same memory again. Sources therefore consume or
