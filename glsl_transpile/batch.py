@@ -1,7 +1,8 @@
 """Compiling many programs: static limits, cache, and glslang sandboxed in worker processes.
 
-For each program, in this process: the source-size limit, the transpile (``to_compute``) and the
-SPIR-V cache lookup (no worker is started when every kernel is cached). Cache misses go to a
+For each program, in this process: the outcome index (``outcomes.py``: a program compiled before
+by the same tool needs nothing more), else the source-size limit, the transpile (``to_compute``)
+and the SPIR-V cache lookup (no worker is started when every kernel is cached). Cache misses go to a
 ``sandbox.CompilePool`` (deadline, memory and stack limits per worker), and every module,
 cached or fresh, is checked against the static resource limits (``limits``).
 
@@ -11,6 +12,7 @@ or the crash or deadline), and ``status`` says which (``status.py``).
 """
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import time
@@ -24,6 +26,7 @@ from .errors import (CompilerCrashError, CompilerUnavailableError, CompileTimeou
                      ShaderCompileError, TranspileError, UnsupportedShaderError)
 from .kernel import ComputeKernel, to_compute
 from .limits import CompileLimits, check_kernel_resources, check_source
+from .outcomes import Outcome, OutcomeIndex
 from .sandbox import CompilePool, CompileReply, CompileRequest
 from .sources import SHADERTOY, ShaderSource
 from .status import status_of
@@ -43,6 +46,7 @@ class CompiledProgram:
     error: TranspileError | None
     seconds: float
     cached: bool
+    spirv_key: str | None = None  # the kernel's key in the SPIR-V cache (when one is used)
 
     @property
     def ok(self) -> bool:
@@ -100,9 +104,16 @@ def compile_programs(sources: Sequence[ShaderSource], *, cache: SpirvCache | Non
 
 def _compile_all(sources, cache, limits, pool, progress) -> list[CompiledProgram]:
     results: list[CompiledProgram | None] = [None] * len(sources)
+    index = OutcomeIndex(cache.directory, cache.version) if cache else None
+    keys = [index.key(src, limits) for src in sources] if index else []
 
-    def finish(index: int, result: CompiledProgram) -> None:
-        results[index] = result
+    def finish(i: int, result: CompiledProgram) -> None:
+        if index is not None and result.spirv_key is None and result.kernel is not None \
+                and result.ok:
+            result = dataclasses.replace(result, spirv_key=cache.key(result.kernel.glsl))
+        results[i] = result
+        if index is not None and not (result.cached and result.kernel is None):
+            _remember(index, keys[i], result)
         if not result.ok:
             log.warning("%s", result.error)
         if progress:
@@ -110,6 +121,10 @@ def _compile_all(sources, cache, limits, pool, progress) -> list[CompiledProgram
 
     queue: deque[CompileRequest] = deque()
     for i, src in enumerate(sources):
+        known = _known(src, cache, index.get(keys[i])) if index else None
+        if known is not None:
+            finish(i, known)
+            continue
         step = _prepare(i, src, cache, limits, frozenset(), 0.0)
         if isinstance(step, CompiledProgram):
             finish(i, step)
@@ -123,6 +138,29 @@ def _compile_all(sources, cache, limits, pool, progress) -> list[CompiledProgram
         else:
             queue.append(CompileRequest(step, step.source.name, step.kernel.glsl))
     return [r for r in results if r is not None]
+
+
+def _known(src: ShaderSource, cache: SpirvCache, outcome: Outcome | None
+           ) -> CompiledProgram | None:
+    """The result an earlier run recorded for ``src``, or None (then it is compiled)."""
+    if outcome is None:
+        return None
+    if outcome.spirv_key is None:
+        error = outcome.error(src.name)
+        return None if error is None else CompiledProgram(src, None, None, error, 0.0, True)
+    spirv = cache.get_by_key(outcome.spirv_key)
+    if spirv is None:
+        return None  # the kernel left the cache: compile it again
+    return CompiledProgram(src, None, spirv, None, 0.0, True, outcome.spirv_key)
+
+
+def _remember(index: OutcomeIndex, key: str, result: CompiledProgram) -> None:
+    if result.ok:
+        index.put(key, Outcome(status_of(None), spirv_key=result.spirv_key))
+    else:
+        outcome = Outcome.of_error(result.error)
+        if outcome is not None:
+            index.put(key, outcome)
 
 
 def _prepare(index: int, src: ShaderSource, cache: SpirvCache | None, limits: CompileLimits,

@@ -27,11 +27,11 @@ class SpirvCache:
 
     def __init__(self, directory: str | os.PathLike | None = None):
         self.directory = Path(directory) if directory else default_cache_dir()
-        self._version = compiler_version()
+        self.version = compiler_version()
 
     def key(self, glsl: str) -> str:
         h = hashlib.sha256()
-        h.update(self._version.encode())
+        h.update(self.version.encode())
         h.update(b"\0")
         h.update(glsl.encode("utf-8"))
         return h.hexdigest()

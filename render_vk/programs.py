@@ -76,8 +76,8 @@ class ProgramTable:
         status, log = _status_of(result)
         row = _Program(result.source, status, log, result.seconds)
         if result.ok:
-            if self._cache is not None and result.kernel is not None:
-                row.spirv_key = self._cache.key(result.kernel.glsl)  # compiling cached it
+            if self._cache is not None and result.spirv_key is not None:
+                row.spirv_key = result.spirv_key  # compiling cached it under that key
             else:
                 row.spirv = result.spirv
         self._rows.append(row)

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,7 +31,8 @@ from typing import Callable, Sequence
 import numpy as np
 import torch
 
-from glsl_transpile import ShaderSource, SpirvCache, compile_programs
+from glsl_transpile import (CompileLimits, CompilePool, ShaderSource, SpirvCache,
+                            compile_programs)
 from glsl_transpile.cache import default_cache_dir
 
 from .config import RendererConfig, RenderRequest
@@ -47,6 +49,7 @@ from .watchdog import loop_capped_images, mark_loop_capped, running_dispatch, sl
 log = logging.getLogger(__name__)
 
 Group = tuple[int, int]  # (program index, samples of it in the batch)
+_LOAD_CHUNK = 1024  # programs compiled (and their kernels held) at once by load()
 
 
 @dataclass(frozen=True)
@@ -117,9 +120,15 @@ class Renderer:
             if progress is not None:
                 progress(done[0], len(sources))
 
-        for result in compile_programs(sources, cache=self._cache,
-                                       jobs=self.config.compile_jobs, progress=step):
-            self._table.add(result)
+        workers = self.config.compile_jobs or min(8, os.cpu_count() or 1)
+        pool = CompilePool(CompileLimits(), workers)
+        try:  # in chunks: the kernels of a 21k corpus are never all in memory at once
+            for first in range(0, len(sources), _LOAD_CHUNK):
+                for result in compile_programs(sources[first:first + _LOAD_CHUNK],
+                                               cache=self._cache, pool=pool, progress=step):
+                    self._table.add(result)
+        finally:
+            pool.close()
         return [self._table.status(i) for i in range(start, len(self._table))]
 
     def program(self, index: int) -> ProgramStatus:
