@@ -8,11 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
-
 from glsl_transpile.plumbing.config import ConfigError
 from glsl_transpile.program_names import check_output_folders
 
+from .program_draws import ProgramDraws
 from .timesample import TimeSampling, sample_times
 
 
@@ -42,11 +41,19 @@ def _per_program(names, ok, args, sampling, rank, world, ext) -> list[Job]:
     return jobs
 
 
+def _draws(ok: list[int], args) -> ProgramDraws:
+    """Uniform draws over the working programs, or shard by shard (``--shard-programs``)."""
+    shard = getattr(args, "shard_programs", 0) or 0
+    images = getattr(args, "shard_images", 0) or 0
+    return ProgramDraws(len(ok), args.seed, shard, images or 32 * shard)
+
+
 def _random_programs(names, ok, args, sampling, rank, world, ext) -> list[Job]:
     counts: dict[int, int] = {}
     jobs = []
+    draws = _draws(ok, args)
     for g in range(args.total):
-        p = ok[int(np.random.default_rng([args.seed, g]).integers(len(ok)))]
+        p = ok[int(draws.draw(g)[0])]
         k = counts.get(p, 0)
         counts[p] = k + 1
         path = (args.out / names[p] / f"{k:06d}.{ext}" if args.layout == "per-program"
@@ -64,11 +71,11 @@ def _mixed(names, ok, args, sampling, rank, world, ext) -> list[Job]:
                           f"(have {len(ok)})")
     total = args.total or (args.samples or 8) * len(ok)
     jobs = []
+    draws = _draws(ok, args)
     for g in range(total):
         if g % world != rank:
             continue
-        chosen = np.random.default_rng([args.seed, g, k]).choice(len(ok), size=k, replace=False)
-        progs = tuple(ok[int(c)] for c in chosen)
+        progs = tuple(ok[int(c)] for c in draws.draw(g, k))
         times = tuple(float(sample_times(sampling, names[p], [g])[0]) for p in progs)
         jobs.append(Job(g, args.out / f"{g:06d}.{ext}", progs, times, (g,) * k))
     return jobs

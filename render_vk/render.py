@@ -63,6 +63,11 @@ def build_parser() -> argparse.ArgumentParser:
     add("--samples", type=int, default=None, help="images per program (default 8)")
     add("--total", type=int, default=None,
         help="images in total, each of a random program (the paper's datasets)")
+    add("--shard-programs", type=int, default=0, metavar="N",
+        help="with --total or mixing: draw programs shard by shard, N programs a shard, so "
+             "the programs in use (and their pipelines) stay bounded; 0: uniform over all")
+    add("--shard-images", type=int, default=0, metavar="M",
+        help="images drawn from one shard before the next (default 32 x --shard-programs)")
     add("--time-sampling", choices=["continuous", "random"], default="continuous",
         help="continuous: t ~ U[n/fps, (n+1)/fps]; random: t ~ U[0.1, 10] (default continuous)")
     add("--fps", type=float, default=4.0, help="frames per second of continuous sampling and "
@@ -115,6 +120,10 @@ def _invalid(args) -> str | None:
         (args.cutmix == 0 or args.cutmix >= 2, "--cutmix K needs K >= 2 programs per image"),
         (1 <= args.quality <= 100, "--quality must be in 1..100"),
         (args.batch_size >= 1, "--batch-size must be at least 1"),
+        (args.shard_programs >= 0 and args.shard_images >= 0,
+         "--shard-programs and --shard-images must not be negative"),
+        (args.shard_programs == 0 or args.total or args.mixup or args.cutmix,
+         "--shard-programs applies to --total (or mixing) runs"),
         (args.timeout > 0 and args.image_timeout > 0, "--timeout and --image-timeout must be "
                                                       "positive"),
     ]
@@ -145,7 +154,8 @@ def render_params(args) -> dict:
             "total": args.total, "time_sampling": args.time_sampling, "fps": args.fps,
             "mixup": args.mixup, "cutmix": args.cutmix, "format": args.format,
             "quality": args.quality if args.format == "jpg" else None, "layout": args.layout,
-            "seed": args.seed}
+            "seed": args.seed, "shard_programs": args.shard_programs,
+            "shard_images": args.shard_images}
 
 
 def _render_batch(renderer: Renderer, jobs: list[Job], args,

@@ -65,9 +65,16 @@ class LiveConfig:
     fixed_dataset: bool = False  # same (program, time) set every epoch instead of fresh draws
     output: str = "auto"  # where images are rendered: "auto" (the training device), "cpu", "cuda"
     consistency_every: int = 0  # re-render a fixed sample every N batches and compare; 0 = off
+    shard_programs: int = 0  # draw from shards of this many programs (bounded working set,
+                             # render_vk.program_draws); 0 = uniform over all programs
+    shard_images: int = 0  # images drawn from a shard before the next; 0 = 32 x shard_programs
 
     def checks(self):
         yield "mixup_k", self.mixup_k >= 1
+        yield "shard_programs", self.shard_programs >= 0
+        yield "shard_images", self.shard_images >= 0
+        yield "shard_programs", not (self.shard_programs and self.fixed_dataset), \
+            "works with fresh draws, not with fixed_dataset=true"
         yield "output", self.output in ("auto", "cpu", "cuda")
         yield "consistency_every", self.consistency_every >= 0
         yield "fps", self.fps > 0

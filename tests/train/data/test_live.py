@@ -183,3 +183,17 @@ def test_live_renderer_replaces_a_program_that_fails_during_training():
         assert live.num_programs == 4  # ids drawn by the source stay valid
     finally:
         live.close()
+
+
+def test_sharded_live_draws_keep_each_stretch_of_steps_to_one_shard():
+    renderer = ProgramRenderer(FakeRenderer(num_programs=40, size=8), 40)
+    live = LiveConfig(shard_programs=5, shard_images=32)
+    source = LiveProgramSource(renderer, live, batch_size=8, images_per_epoch=256, seed=1,
+                               rank=0, world_size=2)
+    per_step = [set(source.batch(0, step).labels.tolist()) for step in range(16)]
+    for first in range(0, 16, 2):  # 32 images a shard = 2 steps of 8 x 2 ranks
+        used = per_step[first] | per_step[first + 1]
+        assert len(used) <= 5, (first, used)
+    assert len(set().union(*per_step)) > 20  # the run moves through the shards
+    with pytest.raises(ConfigError, match="fixed_dataset"):
+        load_config(None, ["data.live.shard_programs=5", "data.live.fixed_dataset=true"])
