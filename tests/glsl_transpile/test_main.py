@@ -38,12 +38,12 @@ def test_hostile_names_write_inside_out_and_keep_their_original_name(tmp_path):
 
 def test_report_statuses_come_from_the_vocabulary(tmp_path):
     (tmp_path / "typo.glsl").write_text(GOOD.replace("1.0", "nope"))
-    (tmp_path / "multi.json").write_text(json.dumps({"Shader": {"renderpass": [
-        {"type": "buffer", "code": GOOD}, {"type": "image", "code": GOOD}]}}))
+    (tmp_path / "cube.json").write_text(json.dumps({"Shader": {"renderpass": [
+        {"type": "cubemap", "code": GOOD}, {"type": "image", "code": GOOD}]}}))
     (tmp_path / "empty.glsl").write_text("")
     out = tmp_path / "out"
     assert main([str(tmp_path), "--out", str(out), "--no-cache", "--strict"]) == 1
     statuses = {k.rsplit("/", 1)[-1]: v["status"]
                 for k, v in json.loads((out / "report.json").read_text()).items()}
-    assert statuses == {"typo": "compile_error", "multi.json": "unsupported",
+    assert statuses == {"typo": "compile_error", "cube.json": "unsupported",
                         "empty.glsl": "load_error"}

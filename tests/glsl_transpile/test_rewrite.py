@@ -48,8 +48,11 @@ def test_fragment_builtins_and_samplers_are_renamed():
     out = _rw("uniform sampler2D b;void main(){gl_FragColor=texture2D(b,gl_FragCoord.xy)"
               "+dFdx(gl_FragCoord.x)+fwidth(1.);}").code
     assert "gl_" not in out
-    for piece in ("_KChannel b", "_kt_texture2D(", "_kDFdx(", "_kFwidth(", "_kFragColor"):
+    for piece in ("sampler2D b", "_kt_texture2D(", "_kDFdx(", "_kFwidth(", "_kFragColor"):
         assert piece in out
+    bound = rewrite_user_code("uniform highp sampler2D b;void main(){}", webgl1=True,
+                              sampler_layout=lambda t, n: f"layout(binding={len(n)})").code
+    assert bound.startswith("layout(binding=1) uniform") and "highp sampler2D b;" in bound
 
 
 def test_uniforms_and_outputs_are_recorded_and_stripped():
