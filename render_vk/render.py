@@ -31,7 +31,7 @@ from tqdm import tqdm
 
 from glsl_transpile import TranspileError, load_sources, missing_inputs
 from glsl_transpile.plumbing.config import ConfigError
-from glsl_transpile.status import status_of
+from glsl_transpile.status import CRASH, LOOP_CAPPED, TIMEOUT, status_of
 
 from . import ranks
 from .config import MAX_IMAGE_SIDE, RendererConfig, RenderRequest
@@ -89,6 +89,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="device seconds per image over which a program is stopped (default 30)")
     add("--overwrite", action="store_true",
         help="render every image again, even where OUT holds images of other parameters")
+    add("--retry-failed", action="store_true",
+        help="render again programs that timed out, crashed or hit the loop cap in an "
+             "earlier run into OUT (by default they are skipped, keeping their status)")
     add("--contact-sheet", action="store_true", help="also write OUT/contact_sheet.png")
     add("--quiet", action="store_true", help="no progress bars, warnings only")
     return ap
@@ -234,6 +237,29 @@ def _compile(renderer: Renderer, sources, args, report) -> list:
     return programs
 
 
+_RENDER_FAILURES = (TIMEOUT, CRASH, LOOP_CAPPED)
+
+
+def _skip_earlier_failures(renderer: Renderer, args, report) -> list:
+    """Programs that failed while rendering in an earlier run into this folder (same
+    parameters: checked on open) keep that status instead of costing their deadline again.
+    Returns the programs' statuses after that."""
+    path = args.out / "report.json"
+    if args.retry_failed or args.overwrite or not path.is_file():
+        return renderer.programs()
+    try:
+        earlier = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return renderer.programs()
+    for state in renderer.programs():
+        entry = earlier.get(state.name) or {}
+        if state.ok and entry.get("status") in _RENDER_FAILURES:
+            log_text = f"{entry.get('log', '')} (in an earlier run; --retry-failed to try again)"
+            renderer.exclude(state.index, entry["status"], log_text)
+            report[state.name].status, report[state.name].log = entry["status"], log_text
+    return renderer.programs()
+
+
 def _todo(folder: OutputFolder, jobs: list[Job], names: list[str], args, report) -> list[Job]:
     """Jobs whose image is not already on disk and sound; the others are accounted."""
     done = folder.finished(forget=args.overwrite)
@@ -295,7 +321,8 @@ def _run_in(folder: OutputFolder, args, rank: int, world: int) -> int:
     code, names = 0, []
     try:
         log.info("device: %s", renderer.device_name)
-        programs = _compile(renderer, sources, args, report)
+        _compile(renderer, sources, args, report)
+        programs = _skip_earlier_failures(renderer, args, report)
         names = [p.name for p in programs]
         jobs = plan_jobs(programs, args, _sampling(args), rank, world)
         todo = _todo(folder, jobs, names, args, report)
