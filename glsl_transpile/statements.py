@@ -84,6 +84,9 @@ class StatementWalker:
         paren = 0
         while k < len(self.code):
             t = self.text(k)
+            if not t:  # a token an earlier edit blanked out
+                k += 1
+                continue
             if start and (depth == 0 or paren == 0 or for_header == paren):
                 nk = self.statement(k, depth)
                 if nk != k:
