@@ -30,6 +30,8 @@ import torch
 from tqdm import tqdm
 
 from glsl_transpile import TranspileError, load_sources, missing_inputs
+from glsl_transpile.multipass import input_report
+from glsl_transpile.sources import bind_noise_channels
 from glsl_transpile.plumbing.config import ConfigError
 from glsl_transpile.status import CRASH, LOOP_CAPPED, TIMEOUT, status_of
 
@@ -83,6 +85,12 @@ def build_parser() -> argparse.ArgumentParser:
     add("--batch-size", type=int, default=128, help="images per submission (default 128)")
     add("--device", default=None, help="Vulkan device index or name substring (default: the "
                                        "best GPU, else lavapipe)")
+    add("--noise-channels", action="store_true",
+        help="bind Shadertoy's noise textures (stand-ins) to iChannel0..3 of raw code that "
+             "has no JSON inputs (by default its channels are unbound)")
+    add("--max-frames", type=int, default=600,
+        help="multi-pass programs: most frames one simulation runs (default 600, 10 s at "
+             "60 fps); a later time is refused (status beyond_frame_cap)")
     add("--timeout", type=float, default=60.0, help="seconds a batch may run before its "
                                                     "program is stopped as hung (default 60)")
     add("--image-timeout", type=float, default=30.0,
@@ -129,6 +137,7 @@ def _invalid(args) -> str | None:
          "--shard-programs applies to --total (or mixing) runs"),
         (args.timeout > 0 and args.image_timeout > 0, "--timeout and --image-timeout must be "
                                                       "positive"),
+        (args.max_frames >= 1, "--max-frames must be at least 1"),
     ]
     for ok, message in checks:
         if not ok:
@@ -153,12 +162,15 @@ def _sampling(args) -> TimeSampling:
 
 def render_params(args) -> dict:
     """What decides the pixels and paths of the images (recorded in OUT, checked on resume)."""
-    return {"resolution": args.resolution, "times": args.times, "samples": args.samples,
-            "total": args.total, "time_sampling": args.time_sampling, "fps": args.fps,
-            "mixup": args.mixup, "cutmix": args.cutmix, "format": args.format,
-            "quality": args.quality if args.format == "jpg" else None, "layout": args.layout,
-            "seed": args.seed, "shard_programs": args.shard_programs,
-            "shard_images": args.shard_images}
+    params = {"resolution": args.resolution, "times": args.times, "samples": args.samples,
+              "total": args.total, "time_sampling": args.time_sampling, "fps": args.fps,
+              "mixup": args.mixup, "cutmix": args.cutmix, "format": args.format,
+              "quality": args.quality if args.format == "jpg" else None,
+              "layout": args.layout, "seed": args.seed, "shard_programs": args.shard_programs,
+              "shard_images": args.shard_images}
+    if args.noise_channels:  # only when set: folders written before the option still resume
+        params["noise_channels"] = True
+    return params
 
 
 def _render_batch(renderer: Renderer, jobs: list[Job], args,
@@ -217,6 +229,8 @@ def _load(args, report: dict[str, ProgramReport]) -> list:
         log.warning("%s", err)
 
     sources = load_sources(args.sources, on_error=on_error, builtin=args.builtin)
+    if args.noise_channels:
+        sources = [bind_noise_channels(s) for s in sources]
     names = {s.name for s in sources}
     for path, err in failed:
         key = path.stem if path.stem not in names and path.stem not in report else str(path)
@@ -233,7 +247,8 @@ def _compile(renderer: Renderer, sources, args, report) -> list:
         original = state.source.original_name
         report[state.name] = ProgramReport(
             status=state.status, log=state.log, origin=state.origin,
-            name=original if original != state.name else "")
+            name=original if original != state.name else "",
+            inputs=input_report(state.source))
     return programs
 
 
@@ -315,7 +330,8 @@ def _run_in(folder: OutputFolder, args, rank: int, world: int) -> int:
     report: dict[str, ProgramReport] = {}
     sources = _load(args, report)
     renderer = Renderer(RendererConfig(device=args.device, batch_timeout_s=args.timeout,
-                                       image_timeout_s=args.image_timeout, fps=args.fps))
+                                       image_timeout_s=args.image_timeout, fps=args.fps,
+                                       max_frames=args.max_frames))
     writer = ImageWriter(args.format, args.quality, tmp_prefix=folder.tmp_prefix,
                          on_written=folder.record)
     code, names = 0, []
@@ -354,6 +370,7 @@ def _finish(renderer, writer, folder, report, args, world, code) -> int:
             report[state.name].status, report[state.name].log = state.status, state.log
         if state.seconds_per_image is not None:
             report[state.name].device_ms_per_image = 1e3 * state.seconds_per_image
+        report[state.name].frames_simulated = state.frames_simulated
     renderer.close()
     parts = ranks.gather_to_rank0({k: v.to_json() for k, v in report.items()}, world)
     if parts is not None:

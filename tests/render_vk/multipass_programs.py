@@ -24,9 +24,9 @@ def texture_input(channel: int, sha256: str, ctype: str = "texture", filt: str =
                         "srgb": "false"}}
 
 
-def program(name: str, buffers: list[tuple[str, str, list[dict]]], image: str,
-            image_inputs: list[dict] = (), common: str = ""):
-    """A ShaderSource from buffers [(letter, code, inputs)], the Image code and its inputs."""
+def export(name: str, buffers: list[tuple[str, str, list[dict]]], image: str,
+           image_inputs: list[dict] = (), common: str = "") -> dict:
+    """A Shadertoy API export of buffers [(letter, code, inputs)], the Image code and inputs."""
     passes = [{"type": "common", "name": "Common", "code": common}] if common else []
     for letter, code, inputs in buffers:
         passes.append({"type": "buffer", "name": f"Buffer {letter}", "code": code,
@@ -34,7 +34,13 @@ def program(name: str, buffers: list[tuple[str, str, list[dict]]], image: str,
                        "outputs": [{"id": 257 + LETTERS.index(letter), "channel": 0}]})
     passes.append({"type": "image", "name": "Image", "code": image,
                    "inputs": list(image_inputs), "outputs": []})
-    return from_shadertoy_json({"Shader": {"info": {"id": name}, "renderpass": passes}},
+    return {"Shader": {"info": {"id": name}, "renderpass": passes}}
+
+
+def program(name: str, buffers: list[tuple[str, str, list[dict]]], image: str,
+            image_inputs: list[dict] = (), common: str = ""):
+    """The ShaderSource of ``export(...)``."""
+    return from_shadertoy_json(export(name, buffers, image, image_inputs, common),
                                f"{name}.json")[0]
 
 
