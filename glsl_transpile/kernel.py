@@ -108,7 +108,10 @@ def to_compute(src: ShaderSource, *, unconst_lines: frozenset[int] = frozenset()
         platform, setter = _twigl_platform(src), _twigl_setter(src, user)
     if src.target == BUFFER:
         platform = "#define _K_BUFFER_TARGET 1\n" + platform
-    undef = "\n".join(f"#undef {m}" for m in user.macros)
+    # a golfed mainImage may be a macro: the platform's call expands it (and the macros its
+    # body uses), so then the program's macros stay defined, as on Shadertoy
+    macro_main = src.kind == SHADERTOY and "mainImage" in user.macros
+    undef = "" if macro_main else "\n".join(f"#undef {m}" for m in user.macros)
     lines = user.code.split("\n")
     common_part = ([f"#line 1 {COMMON_STRING}", "\n".join(lines[:common_lines])]
                    if common_lines else [])

@@ -191,9 +191,12 @@ class Simulator:
     # -- submissions ---------------------------------------------------------------------------
     def _submit(self, stream: CommandStream, new: list[Instance],
                 active: list[Instance]) -> tuple:
-        """Record frame 0 of ``new`` (timed, one by one), then ``frames_per_submit`` steps of
-        every running instance; submit. Returns (finished, timed, running) instances."""
+        """Record frame 0 of ``new`` (timed, one by one), then frame steps of the others (as
+        many as keep the submission short, ``_steps``); submit. Returns (finished, timed,
+        running) instances."""
         running = list(active)
+        older = [inst for inst in active if inst not in new]
+        steps = self._steps(older)
 
         def record(cmd) -> None:
             rec = _Recorder(cmd, self.ctx.layout.pipeline_layout, self._set0.sets[0],
@@ -203,8 +206,8 @@ class Simulator:
             for k, inst in enumerate(new):  # alone: its frame time is its own
                 rec.frame([inst])
                 rec.stamp(k + 1)
-            for _ in range(self.config.frames_per_submit):
-                step = [inst for inst in active if not inst.done]
+            for _ in range(steps):
+                step = [inst for inst in older if not inst.done]
                 if not step:
                     break
                 rec.frame(step)
@@ -214,6 +217,19 @@ class Simulator:
         for inst in finished:
             active.remove(inst)
         return finished, new, running
+
+    def _steps(self, instances: list[Instance]) -> int:
+        """Frame steps for one submission: up to ``frames_per_submit``, fewer where the
+        instances' measured frame times (unknown ones taken as the mean of the known) would
+        make it longer than an eighth of ``batch_timeout_s``."""
+        known = [i.seconds_per_frame for i in instances if i.seconds_per_frame is not None]
+        if not instances or not self.ctx.device.info.timestamp_period_ns:
+            return self.config.frames_per_submit
+        if not known:
+            return 1
+        step_s = sum(known) * len(instances) / len(known)
+        target = self.config.batch_timeout_s / 8
+        return max(1, min(self.config.frames_per_submit, int(target / max(step_s, 1e-9))))
 
     def _settle(self, flights: list, index: int, report: SimulationReport) -> None:
         """Wait for stream ``index``'s submission; account and free what finished in it."""
@@ -231,7 +247,8 @@ class Simulator:
         stamps = self.streams[index].timestamps()
         if stamps:
             for k, inst in enumerate(new):
-                report.seconds_per_frame[inst.job.program] = stamps[k + 1] - stamps[k]
+                inst.seconds_per_frame = stamps[k + 1] - stamps[k]
+                report.seconds_per_frame[inst.job.program] = inst.seconds_per_frame
         for inst in finished:
             report.frames[inst.job.program] = inst.job.last_frame + 1
         self._release(finished)

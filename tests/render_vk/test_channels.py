@@ -127,6 +127,8 @@ LONG_TAIL = {  # name: (code, expected RGB of every pixel; None: as the referenc
     "nan_clamp": ("void mainImage(out vec4 O, vec2 U) {\n"
                   "  float zero = iTime - iTime;\n"
                   "  O = vec4(clamp(0.0 * (1.0 / zero), 0.0, 1.0), 0.5, 0.0, 1.0); }", None),
+    "main_image_macro": ("#define P(u) vec4(u / iResolution.xy, 0.5, 1.0)\n"
+                         "#define mainImage(O, u) O = P(u)", None),
     "include_in_a_comment": ("// shared code, as in lib.glsl \\\n#include \"lib.glsl\"\n"
                              "void mainImage(out vec4 O, vec2 U) { O = vec4(0.5); }",
                              (128,) * 3),
@@ -142,9 +144,11 @@ def test_long_tail_program_renders_as_the_platform(name, gl_reference):
         assert state.ok, state.log
         img = r.render(RenderRequest([0], [1.0], 8, 8))[0].permute(1, 2, 0).numpy()
     if expected is None:
-        expected = tuple(gl_reference.render(to_fragment(src), [FrameInputs(1.0, 0)], 8, 8)
-                         [0, 0, 0])
-    assert (img.reshape(-1, 3) == np.array(expected)).all(), (img[0, 0], expected)
+        expected = gl_reference.render(to_fragment(src), [FrameInputs(1.0, 0)], 8, 8)[0]
+    if isinstance(expected, np.ndarray):
+        assert psnr(img, expected) >= 40.0
+    else:
+        assert (img.reshape(-1, 3) == np.array(expected)).all(), (img[0, 0], expected)
 
 
 def test_clamp_of_nan_is_the_lower_bound_whatever_the_drivers_fclamp():
