@@ -41,6 +41,7 @@ _TRANSFER = vk.VK_PIPELINE_STAGE_TRANSFER_BIT
 _ACCESS = (vk.VK_ACCESS_SHADER_READ_BIT | vk.VK_ACCESS_SHADER_WRITE_BIT
            | vk.VK_ACCESS_TRANSFER_READ_BIT | vk.VK_ACCESS_TRANSFER_WRITE_BIT)
 _GENERAL = vk.VK_IMAGE_LAYOUT_GENERAL
+_NEW_PER_SUBMIT = 4  # programs that start in one submission
 
 
 class SimulationHang(RenderTimeoutError):
@@ -120,7 +121,11 @@ class Simulator:
             while waiting or active:
                 stream = turn % 2
                 self._settle(flights, stream, report)
-                new = self._admit(waiting, active, width, height)
+                new = self._admit(waiting, active, width, height,
+                                  settled=flights[1 - stream] is None)
+                if not new and not active:  # room comes when the other stream settles
+                    self._settle(flights, 1 - stream, report)
+                    continue
                 flights[stream] = self._submit(self.streams[stream], new, active)
                 turn += 1
             for stream in range(2):
@@ -133,21 +138,24 @@ class Simulator:
         return report
 
     # -- admission -----------------------------------------------------------------------------
-    def _admit(self, waiting: deque, active: list[Instance], width: int,
-               height: int) -> list[Instance]:
-        """Start waiting jobs while memory and pipelines allow (always one when none runs)."""
+    def _admit(self, waiting: deque, active: list[Instance], width: int, height: int,
+               settled: bool) -> list[Instance]:
+        """Start waiting jobs while memory and pipelines allow (one even beyond them when
+        nothing of this simulation runs or is in flight: ``settled``),
+        at most ``_NEW_PER_SUBMIT`` at a time: their first frames (and, on a CPU driver, the
+        compiles of their kernels) are of unknown cost."""
         budget = self.config.memory_for(self.ctx.device.info.kind)
         used = sum(instance_bytes(i.plan, width, height) for i in active)
         pipes = self.ctx.pipelines
         new = []
-        while waiting:
+        while waiting and len(new) < _NEW_PER_SUBMIT:
             job = waiting[0]
             plan = self.table.plan(job.program)
             need = instance_bytes(plan, width, height)
             units = len(plan.units)
-            if active or new:
-                if used + need > budget or pipes.pinned() + units > pipes.budget:
-                    break
+            over = used + need > budget or pipes.pinned() + units > pipes.budget
+            if over and (active or new or not settled):  # alone, it runs whatever it needs
+                break
             waiting.popleft()
             keys = [(job.program, u) for u in range(units)]
             try:

@@ -187,3 +187,58 @@ def test_a_buffer_pass_past_the_loop_cap_marks_its_program():
         with pytest.raises(ProgramFailedError, match="capped_buffer"):
             r.render(RenderRequest([0, 1], [0.1, 0.1], 8, 8))
         assert r.program(0).status == "loop_capped" and r.program(1).ok
+
+
+def test_submit_hands_out_a_view_and_render_owns_its_images(mp_renderer):
+    req = RenderRequest([0, 1, 0], [0.5, 0.5, 1.0], RES, RES)
+    owned = mp_renderer.render(req)
+    with mp_renderer.submit(req) as pending:
+        view = pending.result()
+        assert view.data_ptr() == pending._slot.pixels.array.ctypes.data
+        assert torch.equal(view, owned)
+    assert owned.is_contiguous() and torch.equal(owned, mp_renderer.render(req))
+
+
+def test_a_small_pipeline_budget_still_renders_multipass_and_single_pass_together(
+        gl_reference):
+    from glsl_transpile import load_builtin_pack
+
+    single = [s for s in load_builtin_pack() if s.kind == "shadertoy"][:2]
+    with Renderer(RendererConfig(pipeline_budget=3)) as small, Renderer() as large:
+        for r in (small, large):
+            r.load([order(), blur(), *single])  # 4 + 2 kernels, and 2
+        req = RenderRequest([0, 1, 2, 3, 0, 1], [0.5, 0.5, 1.0, 1.0, 1.0, 0.25], RES, RES)
+        assert torch.equal(small.render(req), large.render(req))
+        assert small.status().pipelines_peak <= 4  # one program's passes may exceed it
+
+
+def test_a_program_slower_per_frame_than_the_limit_is_stopped():
+    heavy = program("heavy", [("A", "void mainImage(out vec4 o, in vec2 f) { float x = 0.0;\n"
+                                    "  for (int i = 0; i < 20000; i++) x += sin(x + f.x);\n"
+                                    "  o = vec4(x); }", [])],
+                    "void mainImage(out vec4 o, in vec2 f) { o = texelFetch(iChannel0, "
+                    "ivec2(f), 0); }", [buffer_input(0, "A")])
+    with Renderer(RendererConfig(image_timeout_s=0.02)) as r:
+        r.load([heavy, counter()])
+        with pytest.raises(ProgramFailedError, match="heavy"):
+            r.render(RenderRequest([0, 1], [0.1, 0.1], 16, 16))
+        assert r.program(0).status == "timeout" and "per frame" in r.program(0).log
+        assert r.program(1).ok  # a frame of 1/255 steps is far under the limit
+
+
+def test_a_hanging_buffer_pass_is_recovered_and_its_program_named():
+    from render_vk import RenderTimeoutError
+
+    body = "".join(f"x += sin(x * {k}.1 + float(i));" for k in range(12))
+    hang = program("hang", [("A", "void mainImage(out vec4 o, in vec2 f) { float x = 0.0;\n"
+                                  f"  for (int i = 0; i >= 0; i++) {{ {body} }}\n"
+                                  "  o = vec4(x); }", [])],
+                   "void mainImage(out vec4 o, in vec2 f) { o = texelFetch(iChannel0, "
+                   "ivec2(f), 0); }", [buffer_input(0, "A")])
+    with Renderer(RendererConfig(batch_timeout_s=0.3)) as r:
+        r.load([counter(), hang])
+        with pytest.raises(RenderTimeoutError, match="hang"):
+            r.render(RenderRequest([0, 1], [0.2, 0.2], 8, 8))
+        assert [p.status for p in r.programs()] == ["ok", "timeout"]
+        assert r.status().devices_abandoned >= 1
+        assert r.render(RenderRequest([0], [0.2], 8, 8)).shape == (1, 3, 8, 8)
