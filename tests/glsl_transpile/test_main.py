@@ -47,3 +47,14 @@ def test_report_statuses_come_from_the_vocabulary(tmp_path):
                 for k, v in json.loads((out / "report.json").read_text()).items()}
     assert statuses == {"typo": "compile_error", "cube.json": "unsupported",
                         "empty.glsl": "load_error"}
+
+
+def test_a_multipass_program_writes_one_kernel_per_pass(tmp_path):
+    (tmp_path / "mp.json").write_text(json.dumps({"Shader": {"info": {"id": "mp"}, "renderpass": [
+        {"type": "buffer", "name": "Buffer A", "code": GOOD, "outputs": [{"id": 257}]},
+        {"type": "buffer", "name": "Buffer C", "code": GOOD, "outputs": [{"id": 259}]},
+        {"type": "image", "code": GOOD}]}}))
+    out = tmp_path / "out"
+    assert main([str(tmp_path / "mp.json"), "--out", str(out), "--no-cache", "--strict"]) == 0
+    assert sorted(p.name for p in out.glob("*.spv")) == ["mp-pass0.spv", "mp-pass1.spv",
+                                                        "mp.spv"]
