@@ -155,3 +155,19 @@ def test_clamp_of_nan_is_the_lower_bound_whatever_the_drivers_fclamp():
     glsl = __import__("glsl_transpile").to_compute(from_code(LONG_TAIL["nan_clamp"][0], "n")).glsl
     assert "_kClamp(0.0 * (1.0 / zero), 0.0, 1.0)" in glsl
     assert "T _kClamp(T x, B lo, B hi) { return min(max(x, lo), hi); }" in glsl
+
+
+def test_texel_fetch_outside_a_texture_reads_zero_as_mesa_does(reference):
+    src = _with_inputs("outside", "void mainImage(out vec4 o, in vec2 f) {\n"
+                       "  o = texelFetch(iChannel0, ivec2(f) + ivec2(20, -3), 0)"
+                       " + texelFetch(iChannel1, ivec2(f), 0).a * 0.5; }",
+                       ChannelInput("texture", media=RGBA_NOISE_SMALL))
+    with Renderer() as r:
+        r.load([src])
+        img = r.render(RenderRequest([0], [1.0], RES, RES))[0].permute(1, 2, 0).numpy()
+    ref = reference.render(src, (1.0,), RES, RES)[0]
+    assert np.array_equal(img, ref)
+    bottom = img[-3:].copy()  # rows below the texture: 0, but for the unbound channel's texel
+    assert tuple(bottom[-1, 0]) == (128, 128, 128)  # (0, 0), which is (0, 0, 0, 1)
+    bottom[-1, 0] = 0
+    assert (bottom == 0).all() and (img[:-3, :12] != 0).any()
