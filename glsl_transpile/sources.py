@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Iterable
 
 from . import detect
+from .theta import baked_theta
 from .errors import ShaderSourceError, UnsupportedShaderError
 
 SHADERTOY = "shadertoy"
@@ -60,7 +61,8 @@ class ShaderSource:
 
 def from_code(code: str, name: str, *, kind: str | None = None, mode: str | None = None,
               origin: str = "<string>") -> ShaderSource:
-    """Build a record from program text; ``kind``/``mode`` are detected unless given.
+    """Build a record from program text; ``kind``/``mode`` are detected unless given, and
+    ``theta`` holds the values of a parameter declaration (``theta.py``) if the code has one.
 
     Raises:
         ShaderSourceError: empty code, or an unknown kind/mode name.
@@ -81,7 +83,7 @@ def from_code(code: str, name: str, *, kind: str | None = None, mode: str | None
     if kind == TWIGL and not mode:
         mode = detect.detect_twigl_mode(code)
     return ShaderSource(name=name, kind=kind, mode=mode if kind == TWIGL else "", code=code,
-                        origin=origin)
+                        origin=origin, theta=baked_theta(code))
 
 
 def read_text(path: Path) -> str:
