@@ -44,3 +44,13 @@ class ShaderCompileError(TranspileError):
 
 class CompilerUnavailableError(TranspileError):
     """The glslang shared library could not be found or loaded."""
+
+
+class GeneratorError(TranspileError):
+    """The program generator's building blocks are inconsistent (a block file names a parameter
+    its function does not take, or needs a block that does not exist)."""
+
+    def __init__(self, block: str, message: str):
+        self.block = block
+        self.message = message
+        super().__init__(f"synth block {block}: {message}")

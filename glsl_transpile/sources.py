@@ -9,7 +9,9 @@ Accepted inputs:
 - the Shaders-21k code folder: Shadertoy JSON ``.fragment`` files and TwiGL fragments
   (``fragments/<name>.fragment`` beside ``modes/<name>.fragment``);
 - any folder (searched recursively) and manifest files (``.list``/``.lst``/``.manifest``, or a
-  ``.txt`` whose lines are paths) listing programs, one path per line, ``#`` comments allowed.
+  ``.txt`` whose lines are paths) listing programs, one path per line, ``#`` comments allowed;
+- a spec of generated programs, ``synth:COUNT@SEED`` (``glsl_transpile.synth``), in place of a
+  path or a manifest line: the programs are generated in memory.
 
 This module reads files; it never touches a device.
 """
@@ -201,6 +203,9 @@ def load_manifest(path: Path) -> list[ShaderSource]:
         entry = raw.split("#", 1)[0].strip() if not raw.lstrip().startswith("#") else ""
         if not entry:
             continue
+        if _is_synth_spec(entry):
+            out.extend(load_path(entry))
+            continue
         target = Path(entry) if os.path.isabs(entry) else path.parent / entry
         if not target.exists():
             raise ShaderSourceError(str(path), f"listed path does not exist: {entry}")
@@ -221,7 +226,11 @@ def iter_program_files(folder: Path) -> Iterable[Path]:
 
 def load_path(path: str | os.PathLike, *, kind: str | None = None,
               mode: str | None = None) -> list[ShaderSource]:
-    """Records from a file, a manifest or a folder (recursively)."""
+    """Records from a file, a manifest, a folder (recursively) or a ``synth:`` spec."""
+    if _is_synth_spec(path):
+        from .synth import sources_from_spec  # synth builds on this module
+
+        return sources_from_spec(str(path))
     path = Path(path)
     if path.is_dir():
         out: list[ShaderSource] = []
@@ -233,6 +242,10 @@ def load_path(path: str | os.PathLike, *, kind: str | None = None,
     return load_file(path, kind=kind, mode=mode)
 
 
+def _is_synth_spec(path: str | os.PathLike) -> bool:
+    return isinstance(path, str) and path.startswith("synth:")
+
+
 def load_sources(paths: Iterable[str | os.PathLike], *, on_error=None) -> list[ShaderSource]:
     """Records from many paths. ``on_error(path, err)``, if given, receives per-file errors
     (``TranspileError``) and loading goes on; without it the first error propagates.
@@ -241,8 +254,8 @@ def load_sources(paths: Iterable[str | os.PathLike], *, on_error=None) -> list[S
 
     out: list[ShaderSource] = []
     for p in paths:
-        p = Path(p)
-        files = list(iter_program_files(p)) if p.is_dir() else [p]
+        p = p if _is_synth_spec(p) else Path(p)
+        files = list(iter_program_files(p)) if isinstance(p, Path) and p.is_dir() else [p]
         for f in files:
             try:
                 out.extend(load_path(f))
