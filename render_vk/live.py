@@ -17,7 +17,7 @@ from typing import Sequence
 
 import torch
 
-from glsl_transpile import load_builtin_pack, load_sources
+from glsl_transpile import load_builtin_pack, load_sources, theta
 
 from .errors import RenderError
 from .renderer import Renderer, RendererConfig, RenderRequest
@@ -40,13 +40,31 @@ class LiveRenderer:
     def num_programs(self) -> int:
         return len(self.ids)
 
-    def __call__(self, program_ids: torch.Tensor, times_seconds: torch.Tensor) -> torch.Tensor:
+    def __call__(self, program_ids: torch.Tensor, times_seconds: torch.Tensor,
+                 params: Sequence[torch.Tensor | None] | None = None) -> torch.Tensor:
         progs = [self.ids[int(i)] for i in program_ids.tolist()]
+        vectors = None if params is None else [None if v is None else v.tolist() for v in params]
         if self._last is not None:
             self._last.release()  # the caller is done with it (render protocol)
         self._last = self.renderer.submit(RenderRequest(progs, times_seconds.tolist(),
-                                                        self.resolution, self.resolution))
+                                                        self.resolution, self.resolution,
+                                                        params=vectors))
         return self._last.result()
+
+    def parameter_boxes(self) -> list[tuple[list[float], list[float], list[float]] | None]:
+        """Per program (in id order): (baked values, prior lows, prior highs) of its theta, or
+        None when it has no theta or an entry without a prior (``glsl_transpile.theta``)."""
+        boxes = []
+        for i in self.ids:
+            src = self.renderer.programs[i].source
+            decl = theta.find_declaration(src.code) if src.theta else None
+            params = decl.parameters if decl is not None else ()
+            if not params or any(p.low is None or p.high is None for p in params):
+                boxes.append(None)
+                continue
+            boxes.append(([p.value for p in params], [p.low for p in params],
+                          [p.high for p in params]))
+        return boxes
 
     def close(self) -> None:
         self.renderer.close()
