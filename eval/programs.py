@@ -6,6 +6,9 @@ given ``--reference DIR``, the Frechet distance to the reference images. The spa
 written into ``programs.json`` under ``"spaces"``; without LPIPS / Inception weights the stand-in
 is our encoder, or a seeded random-init ResNet-18 when no ``--checkpoint`` is given (labelled).
 With ``--scores CSV`` each metric is plotted against the score column (Spearman in the title).
+OUT may also be a source that is not yet rendered (a ``synth:COUNT@SEED`` spec, a program file
+or a manifest): it is rendered first into ``<out_dir>/rendered`` (``n_images`` samples per
+program at ``render_resolution``) with ``python -m render_vk.render``, resumably.
 """
 from __future__ import annotations
 
@@ -54,6 +57,7 @@ class ProgramsConfig:
     lpips_alexnet: str = ""
     reference: str = ""
     reference_limit: int = 500
+    render_resolution: int = 128  # when root is a source to render first
     frechet_space: str = "encoder"
     inception_weights: str = ""
     scores: str = ""
@@ -113,6 +117,22 @@ def program_row(folder: Path, cfg: ProgramsConfig, similarity: DistanceSpace,
     return row
 
 
+def rendered_root(cfg: ProgramsConfig) -> str:
+    """``cfg.root`` as a render output folder: a source spec, program file or manifest is
+    rendered first (see module doc). Raises EvalError if that rendering fails."""
+    root = cfg.root
+    if not (root.startswith("synth:") or Path(root).is_file()):
+        return root
+    from render_vk.render import main as render_main
+
+    target = Path(cfg.out_dir) / "rendered"
+    argv = [root, "--out", str(target), "--resolution", str(cfg.render_resolution),
+            "--samples", str(cfg.n_images), "--seed", str(cfg.seed), "--quiet"]
+    if render_main(argv) != 0:
+        raise EvalError(f"root: rendering {root} into {target} failed")
+    return str(target)
+
+
 def measure_programs(cfg: ProgramsConfig) -> dict[str, Any]:
     """Rows for every program under ``cfg.root`` plus the labels of the spaces used.
 
@@ -120,6 +140,7 @@ def measure_programs(cfg: ProgramsConfig) -> dict[str, Any]:
     """
     if cfg.n_images < 1:
         raise ConfigError(f"n_images: must be >= 1, got {cfg.n_images}")
+    cfg = dataclasses.replace(cfg, root=rendered_root(cfg))
     programs = list_programs(cfg.root)
     spaces = _Spaces(cfg)
     similarity = spaces.similarity()
@@ -187,6 +208,7 @@ def run_programs(cfg: ProgramsConfig, argv: list[str] | None = None) -> dict[str
 
 
 PROGRAM_FLAGS = {"n_images": "n_images", "size": "size", "similarity": "similarity",
+                 "render_resolution": "render_resolution",
                  "lpips_weights": "lpips_weights", "lpips_alexnet": "lpips_alexnet",
                  "reference": "reference", "frechet_space": "frechet_space",
                  "inception_weights": "inception_weights", "scores": "scores",
@@ -196,11 +218,14 @@ PROGRAM_FLAGS = {"n_images": "n_images", "size": "size", "similarity": "similari
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m eval.programs", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("root", nargs="?", help="render output folder OUT/<program>/<k>.png")
+    parser.add_argument("root", nargs="?", help="render output folder OUT/<program>/<k>.png, or "
+                        "a source to render first (synth:COUNT@SEED, a file, a manifest)")
     cli.add_config_arguments(parser)
     cli.add_model_arguments(parser)
     parser.add_argument("--n-images", type=int, help="samples per program (default 16)")
     parser.add_argument("--size", type=int, help="encoder input side for crops / Frechet")
+    parser.add_argument("--render-resolution", type=int,
+                        help="render size when root is a source (default 128)")
     parser.add_argument("--similarity", help="encoder | lpips")
     parser.add_argument("--lpips-weights", help="lpips package linear layers, e.g. alex.pth")
     parser.add_argument("--lpips-alexnet", help="torchvision AlexNet state dict for LPIPS")

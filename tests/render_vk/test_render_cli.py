@@ -153,3 +153,13 @@ def test_resume_reuses_the_report_instead_of_decoding(tmp_path, monkeypatch):
     for name, entry in first.items():
         assert again[name]["images"] == entry["images"] == 3
         assert again[name]["static"] == entry["static"]
+
+
+def test_a_spec_of_generated_programs_renders_without_files(tmp_path):
+    out = tmp_path / "out"
+    assert main(["synth:2@11", "--out", str(out), "--resolution", "16", "--samples", "2",
+                 "--quiet"]) == 0
+    report = json.loads((out / "report.json").read_text())
+    assert sorted(report) == ["synth1_00000011", "synth1_00000012"]
+    assert all(entry["status"] == "ok" and not entry["static"] for entry in report.values())
+    assert len(list((out / "synth1_00000011").glob("*.png"))) == 2
