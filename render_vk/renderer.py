@@ -410,8 +410,9 @@ class Renderer:
     def _time_alone(self, prog: int, count: int, width: int, height: int) -> float | None:
         """Seconds to render ``count`` images of ``prog`` alone; None if it times out."""
         req = RenderRequest([prog] * count, [1.0] * count, width, height)
-        slot = self._slot(count, count * width * height)
-        dispatches, _ = self._prepare(slot, req)
+        params = self._sample_params(req)  # a program with theta needs room for its vectors
+        slot = self._slot(count, count * width * height, len(params[0]))
+        dispatches, _ = self._prepare(slot, req, params)
         start = time.perf_counter()
         slot.stream.submit(dispatches)
         try:
