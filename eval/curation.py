@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 REASONS = ("compile_error", "timeout", "crash", "constant", "static", "slow", "low_diversity",
            "duplicate")
 KEPT = "kept"
+WARM_UP_GROUP = 8  # programs per warm-up submission
 
 
 @dataclass(frozen=True)
@@ -191,7 +192,7 @@ def _render_chunk(chunk, cfg: CurationConfig, rng, seconds: Counter, cache) -> l
         renderer.load(chunk)
         seconds["pipelines"] += time.perf_counter() - t0
         t0 = time.perf_counter()
-        images = _render_all(renderer, cfg)
+        images, timing = _render_all(renderer, cfg)
         seconds["render"] += time.perf_counter() - t0
         t0 = time.perf_counter()
         outcomes = []
@@ -200,9 +201,7 @@ def _render_chunk(chunk, cfg: CurationConfig, rng, seconds: Counter, cache) -> l
                                      log=state.log if state.status != "ok" else "")
             if outcome.status == KEPT and i in images:
                 outcome.metrics = image_metrics(images[i], rng)
-                outcome.metrics["seconds_per_image"] = (
-                    statistics.median(state.seconds_per_image) if state.seconds_per_image
-                    else None)
+                outcome.metrics["seconds_per_image"] = timing.get(i)
                 outcome.hash_bits = np.stack([perceptual_hash(im) for im in images[i]])
                 outcome.status = verdict(outcome.metrics, cfg)
             outcomes.append(outcome)
@@ -210,17 +209,17 @@ def _render_chunk(chunk, cfg: CurationConfig, rng, seconds: Counter, cache) -> l
     return outcomes
 
 
-def _render_all(renderer, cfg: CurationConfig) -> dict[int, np.ndarray]:
-    """Images ``(T, H, W, 3) uint8`` of every renderable program at ``cfg.times_s``."""
+def _render_all(renderer, cfg: CurationConfig) -> tuple[dict[int, np.ndarray], dict]:
+    """Images ``(T, H, W, 3) uint8`` of every renderable program at ``cfg.times_s``, and its
+    median device seconds per image over those renders (the watchdog's timings)."""
     from render_vk import RenderError, RenderRequest
 
     times = list(cfg.times_s)
     per_batch = max(1, cfg.batch_images // len(times))
     out: dict[int, np.ndarray] = {}
+    _warm_up(renderer, times[0])
     todo = renderer.ok_indices()
-    # lavapipe compiles a pipeline's machine code at its first dispatch: a tiny warm-up keeps
-    # that out of the timings that decide "slow"
-    renderer.render(RenderRequest(todo, [times[0]] * len(todo), 8, 8))
+    skip = {p: len(renderer.programs[p].seconds_per_image) for p in todo}  # the warm-up's
     while todo:
         batch, todo = todo[:per_batch], todo[per_batch:]
         programs = [p for p in batch for _ in times]
@@ -237,4 +236,21 @@ def _render_all(renderer, cfg: CurationConfig) -> dict[int, np.ndarray]:
         for k, p in enumerate(batch):
             if renderer.programs[p].status == "ok":
                 out[p] = hwc[k].copy()
-    return out
+    timing = {p: statistics.median(renderer.programs[p].seconds_per_image[skip[p]:])
+              for p in out if renderer.programs[p].seconds_per_image[skip[p]:]}
+    return out, timing
+
+
+def _warm_up(renderer, t_seconds: float) -> None:
+    """One tiny dispatch per program, a few programs per submission: lavapipe compiles a
+    pipeline's machine code at its first dispatch, which must stay out of the timings that
+    decide "slow" and far from the batch timeout. A hang marks its culprit and goes on."""
+    from render_vk import RenderError, RenderRequest
+
+    todo = renderer.ok_indices()
+    for i in range(0, len(todo), WARM_UP_GROUP):
+        group = [p for p in todo[i:i + WARM_UP_GROUP] if renderer.programs[p].status == "ok"]
+        try:
+            renderer.render(RenderRequest(group, [t_seconds] * len(group), 8, 8))
+        except RenderError as err:
+            log.warning("%s", err)
