@@ -13,7 +13,7 @@ import torch
 from glsl_transpile import load_sources, to_fragment
 from glsl_transpile.synth import generate_many
 from render_vk import Renderer, RenderRequest
-from render_vk.gl_reference import FrameInputs
+from render_vk.gl_reference import FrameInputs, ReferenceCompileError
 
 from ...conftest import psnr
 
@@ -86,3 +86,18 @@ def test_one_request_renders_many_thetas_of_one_structure(synth_renderer):
     for k, theta in enumerate(thetas):
         alone = synth_renderer.render(RenderRequest([0], [1.0], RES, RES, params=[theta]))
         assert torch.equal(together[k], alone[0])
+
+
+def test_a_hundred_programs_compile_unchanged_as_opengl_es_fragment_shaders(gl_reference):
+    """The file as written (theta baked in) is what a Shadertoy Image pass compiles."""
+    failed = []
+    with gl_reference.ctx:
+        for program in generate_many(100, 0):
+            try:
+                prog, vao = gl_reference.program(to_fragment(program.source, desktop=False))
+            except ReferenceCompileError as err:
+                failed.append((program.seed, str(err)))
+                continue
+            vao.release()
+            prog.release()
+    assert not failed
