@@ -36,6 +36,8 @@ def _parser() -> argparse.ArgumentParser:
     ap.add_argument("--resolution", type=int, default=CurationConfig.resolution)
     ap.add_argument("--times", default=",".join(str(t) for t in CurationConfig.times_s),
                     help="fixed render times in seconds, comma-separated")
+    ap.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE",
+                    help="any CurationConfig field, e.g. --set slow_factor=20")
     ap.add_argument("--cache", default=None, help="SPIR-V cache folder (default: the user's)")
     ap.add_argument("--no-cache", action="store_true")
     ap.add_argument("--quiet", action="store_true")
@@ -60,11 +62,31 @@ def write_survivors(out: Path, sources, outcomes) -> list[str]:
     return lines
 
 
+def curation_config(args) -> CurationConfig:
+    """The config of the command line: --resolution, --times, then each --set FIELD=VALUE.
+
+    Raises:
+        ValueError: an unknown field or a value of the wrong type (names the field).
+    """
+    times = tuple(float(t) for t in args.times.split(","))
+    cfg = dataclasses.replace(CurationConfig(), resolution=args.resolution, times_s=times)
+    fields = {f.name: type(getattr(cfg, f.name)) for f in dataclasses.fields(cfg)}
+    for item in args.set:
+        name, _, value = item.partition("=")
+        if name not in fields or fields[name] is tuple:
+            raise ValueError(f"--set {item}: settable fields are "
+                             f"{', '.join(n for n, t in fields.items() if t is not tuple)}")
+        try:
+            cfg = dataclasses.replace(cfg, **{name: fields[name](value)})
+        except ValueError as err:
+            raise ValueError(f"--set {item}: {err}") from None
+    return cfg
+
+
 def run(args, argv) -> int:
     from glsl_transpile import SpirvCache, load_sources
 
-    times = tuple(float(t) for t in args.times.split(","))
-    cfg = dataclasses.replace(CurationConfig(), resolution=args.resolution, times_s=times)
+    cfg = curation_config(args)
     cli.record_run(args.out, cfg, argv)
     t0 = time.perf_counter()
     sources = load_sources(args.sources, on_error=lambda p, e: log.warning("%s", e))

@@ -112,3 +112,13 @@ def test_cli_writes_survivors_that_load_back(tmp_path):
     assert kept[1].theta == load_sources(["synth:1@40"])[0].theta
     assert main(argv) == 0  # again: every kernel from the cache
     assert json.loads((out / "curation.json").read_text())["compile_cache_hit_rate"] == 1.0
+
+
+def test_cli_settings_reach_the_config_and_bad_ones_are_named(tmp_path, capsys):
+    from eval.curate import _parser, curation_config
+    args = _parser().parse_args(["x", "--out", str(tmp_path), "--set", "slow_factor=20",
+                                 "--set", "min_fill=0.1"])
+    cfg = curation_config(args)
+    assert cfg.slow_factor == 20.0 and cfg.min_fill == 0.1
+    assert main(["x", "--out", str(tmp_path), "--set", "speed=3"]) == 2
+    assert "settable fields are resolution" in capsys.readouterr().err
