@@ -46,5 +46,5 @@ for dataset in imagefolder fashion_mnist mnist; do
         done
     done
 done
-$PY -m eval.report "${RESULTS[@]}" --out "$OUT/report"
+$PY -m eval.report "${RESULTS[@]}" --out "$OUT/report" --label "random-init resnet18 (seed 0)=random init"
 echo "pictures: $OUT/programs/train/contact_sheet.png, $OUT/report/, $OUT/eval/*/retrieval.png"

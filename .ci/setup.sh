@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Sets up everything the project needs on a fresh Debian machine (run as root or with sudo):
 # the Vulkan CPU driver (lavapipe), OpenGL on llvmpipe through EGL (the fragment reference),
-# glslang's command-line tools (CMake job), and a Python virtual environment in .venv.
+# glslang's command-line tools (CMake job), Chromium (the gallery page's browser test), and a
+# Python virtual environment in .venv.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(mesa-vulkan-drivers libvulkan1 libegl1 libegl-mesa0 libgl1-mesa-dri glslang-tools
-              spirv-tools cmake dataset-fashion-mnist)
+              spirv-tools cmake dataset-fashion-mnist chromium)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

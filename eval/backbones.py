@@ -1,11 +1,15 @@
-"""Frozen torchvision backbones for evaluation, loaded from the checkpoints ``train`` exports.
+"""Frozen backbones for evaluation, loaded from the checkpoints ``train`` exports.
+
+The architectures are training's registry (``train.models.backbones.BACKBONES``), so a backbone
+is evaluated on the embedding it was trained to produce: ResNet global average pool (512 / 2048),
+AlexNet fc7 (4096). ``backbone.layer`` taps another layer instead (any module name of the
+torchvision model, e.g. ``layer3`` or ``features``; a map output is global-average-pooled).
 
 Contract with ``train``: a checkpoint file is either a torchvision-format state dict
 (``torch.save(model.state_dict())`` of ``torchvision.models.resnet18/resnet50/alexnet``, the last
-classifier layer possibly missing) or a training checkpoint dict holding such a state dict under
-``"backbone_torchvision"`` plus ``"config"`` with ``model.backbone`` naming the architecture.
-Features are the last pooled layer: ResNet global average pool (512 / 2048), AlexNet's adaptive
-average pool to 6x6 flattened (9216). Imports nothing from ``train`` or ``render_vk``.
+classifier layer possibly missing) or a training checkpoint (``train.checkpoint``, digest
+checked) holding such a state dict under ``"backbone_torchvision"`` plus ``"config"`` with
+``model.backbone`` naming the architecture.
 """
 from __future__ import annotations
 
@@ -13,7 +17,7 @@ import dataclasses
 import hashlib
 import logging
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any, Mapping
 
 import torch
 import torchvision
@@ -21,36 +25,29 @@ from torch import nn
 
 from eval.config import BackboneConfig, choose
 from eval.errors import CheckpointError, ConfigError
+from train.checkpoint import load_torch_file
+from train.models.backbones import BACKBONES, BackboneSpec, strip_classifier
 
 log = logging.getLogger(__name__)
 
 
-@dataclasses.dataclass(frozen=True)
-class BackboneSpec:
-    """How to build one architecture and which of its keys form the removable classifier head."""
+class LayerTap(nn.Module):
+    """``net`` run to the end, returning the output of its module ``layer`` instead, pooled to
+    ``(B, C)`` when it is a feature map."""
 
-    build: Callable[[], nn.Module]
-    feature_dim: int
-    head_prefixes: tuple[str, ...]
-    strip_head: Callable[[nn.Module], None]
+    def __init__(self, net: nn.Module, layer: str):
+        super().__init__()
+        self.net, self.layer = net, layer
+        self._out: torch.Tensor | None = None
+        net.get_submodule(layer).register_forward_hook(self._keep)
 
+    def _keep(self, module, inputs, output) -> None:
+        self._out = output
 
-def _strip_resnet(model: nn.Module) -> None:
-    model.fc = nn.Identity()
-
-
-def _strip_alexnet(model: nn.Module) -> None:
-    model.classifier = nn.Identity()
-
-
-BACKBONES: dict[str, BackboneSpec] = {
-    "resnet18": BackboneSpec(lambda: torchvision.models.resnet18(weights=None), 512,
-                             ("fc.",), _strip_resnet),
-    "resnet50": BackboneSpec(lambda: torchvision.models.resnet50(weights=None), 2048,
-                             ("fc.",), _strip_resnet),
-    "alexnet": BackboneSpec(lambda: torchvision.models.alexnet(weights=None), 256 * 6 * 6,
-                            ("classifier.",), _strip_alexnet),
-}
+    def forward(self, images: torch.Tensor) -> torch.Tensor:
+        self.net(images)
+        out, self._out = self._out, None
+        return out.mean(dim=(2, 3)) if out.ndim == 4 else out.flatten(1)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -81,9 +78,10 @@ def load_backbone(cfg: BackboneConfig) -> FrozenBackbone:
     """Build the backbone ``cfg.name`` with checkpoint weights or a seeded random init, frozen.
 
     Raises:
-        ConfigError: unknown name, or neither / both of ``checkpoint`` and ``random_init``.
+        ConfigError: unknown name or layer, or neither / both of ``checkpoint`` and
+            ``random_init``.
         CheckpointError: the checkpoint is unreadable, names another architecture or its keys
-            do not match (only the classifier head may be missing).
+            do not match (only the classifier layer may be missing).
     """
     spec = choose(BACKBONES, cfg.name, key="backbone.name")
     if bool(cfg.checkpoint) == bool(cfg.random_init):
@@ -91,21 +89,41 @@ def load_backbone(cfg: BackboneConfig) -> FrozenBackbone:
                           "backbone.random_init=true")
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(cfg.seed)
-        model = spec.build()
+        net = spec.build()
     if cfg.random_init:
         identity = f"random-init:{cfg.name}:seed={cfg.seed}:torchvision={torchvision.__version__}"
         label = f"random-init {cfg.name} (seed {cfg.seed})"
     else:
         state = read_backbone_state(cfg.checkpoint, expected_name=cfg.name)
-        _load_state(model, state, spec, cfg.checkpoint)
+        _load_state(net, state, spec, cfg.checkpoint)
         identity = f"sha256:{file_sha256(cfg.checkpoint)}"
-        label = f"{cfg.name} {Path(cfg.checkpoint).name}"
-    spec.strip_head(model)
+        path = Path(cfg.checkpoint).resolve()
+        label = f"{cfg.name} {path.parent.name}/{path.name}"
+    strip_classifier(net, spec)
+    model, dim = _tap(net, cfg, spec)
+    if cfg.layer:
+        identity, label = f"{identity}:layer={cfg.layer}", f"{label} [{cfg.layer}]"
     model.eval()
     for param in model.parameters():
         param.requires_grad_(False)
     log.info("backbone %s ready (%s)", label, identity[:24])
-    return FrozenBackbone(cfg.name, model, spec.feature_dim, identity, label)
+    return FrozenBackbone(cfg.name, model, dim, identity, label)
+
+
+def _tap(net: nn.Module, cfg: BackboneConfig, spec: BackboneSpec) -> tuple[nn.Module, int]:
+    """The frozen model (the embedding, or ``cfg.layer`` tapped) and its feature size."""
+    if not cfg.layer:
+        return net, spec.embed_dim
+    try:
+        net.get_submodule(cfg.layer)
+    except AttributeError:
+        layers = ", ".join(n for n, _ in net.named_children())
+        raise ConfigError(f"backbone.layer={cfg.layer!r} is not a module of {cfg.name} "
+                          f"(top-level modules: {layers})") from None
+    tap = LayerTap(net, cfg.layer)
+    with torch.no_grad():
+        dim = tap.eval()(torch.zeros(1, 3, 64, 64)).shape[1]
+    return tap, int(dim)
 
 
 def read_backbone_state(path: str, expected_name: str) -> dict[str, torch.Tensor]:
@@ -114,12 +132,7 @@ def read_backbone_state(path: str, expected_name: str) -> dict[str, torch.Tensor
     Accepts a bare state dict or a training checkpoint with ``"backbone_torchvision"``; in the
     latter, ``config.model.backbone`` (when present) must equal ``expected_name``.
     """
-    if not Path(path).is_file():
-        raise CheckpointError(path, "no such file")
-    try:
-        obj = torch.load(path, map_location="cpu", weights_only=True)
-    except Exception as err:  # torch raises many unrelated classes for a bad file
-        raise CheckpointError(path, f"cannot load ({err.__class__.__name__}: {err})") from err
+    obj = load_torch_file(path)
     if not isinstance(obj, Mapping):
         raise CheckpointError(path, f"expected a dict, got {type(obj).__name__}")
     if "backbone_torchvision" in obj:
@@ -157,7 +170,7 @@ def _load_state(model: nn.Module, state: dict[str, torch.Tensor], spec: Backbone
     except RuntimeError as err:  # shape mismatches
         first = str(err).strip().splitlines()[-1].strip()
         raise CheckpointError(path, f"tensor shapes do not match: {first}") from err
-    missing = [k for k in result.missing_keys if not k.startswith(spec.head_prefixes)]
+    missing = [k for k in result.missing_keys if not k.startswith(spec.classifier + ".")]
     if missing or result.unexpected_keys:
         raise CheckpointError(path, f"keys do not match the architecture: missing "
                                     f"{missing[:5]}, unexpected {result.unexpected_keys[:5]}")

@@ -9,10 +9,12 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
+
+from glsl_transpile.plumbing import run_record
+from glsl_transpile.plumbing.config import config_to_yaml
 
 MODEL_FLAGS = {"backbone": "backbone.name", "checkpoint": "backbone.checkpoint",
                "seed": "backbone.seed", "cache_dir": "features.cache_dir",
@@ -79,28 +81,15 @@ def configure_logging(verbose: bool = False) -> None:
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s", force=True)
 
 
-def git_revision() -> str:
-    """``git rev-parse HEAD`` of the checkout holding this package, or ``"unknown"``."""
-    try:
-        result = subprocess.run(["git", "rev-parse", "HEAD"], cwd=Path(__file__).parent,
-                                capture_output=True, text=True, timeout=10, check=False)
-    except (OSError, subprocess.SubprocessError):
-        return "unknown"
-    return result.stdout.strip() if result.returncode == 0 else "unknown"
-
-
 def run_metadata(argv: list[str] | None) -> dict[str, Any]:
     """The command line and git revision, saved next to every result."""
     args = list(sys.argv[1:] if argv is None else argv)
-    return {"argv": args, "git_revision": git_revision(), "python": sys.version.split()[0]}
+    return {"argv": args, "git_revision": run_record.git_revision(),
+            "python": sys.version.split()[0]}
 
 
-def record_run(out_dir: str | Path, config: Any, argv: list[str] | None) -> Path:
-    """Write ``out_dir/run.json`` (resolved config, command line, git revision) first."""
-    import dataclasses
-
-    from eval import atomic
-
-    payload = {"config": dataclasses.asdict(config), "run": run_metadata(argv)}
-    return atomic.write_text(Path(out_dir) / "run.json",
-                             json.dumps(payload, indent=2, sort_keys=True) + "\n")
+def record_run(out_dir: str | Path, config: Any, argv: list[str] | None) -> None:
+    """Before any work: ``out_dir`` gets the resolved config, git revision and command line
+    (the same run record as training's)."""
+    command = None if argv is None else [sys.argv[0], *argv]
+    run_record.record_run(out_dir, config_to_yaml(config), command)

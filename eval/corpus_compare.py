@@ -49,7 +49,7 @@ def render_corpus(sources, count: int, times: list[float], res: int, seed: int):
     with Renderer() as renderer:
         picked: list[int] = []
         for start in range(0, len(order), 2 * count):  # load more until enough compile
-            base = len(renderer.programs)
+            base = len(renderer.programs())
             states = renderer.load([sources[i] for i in order[start:start + 2 * count]])
             picked += [base + k for k, s in enumerate(states) if s.status == "ok"]
             if len(picked) >= count:

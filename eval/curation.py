@@ -3,7 +3,8 @@
 Each program is compiled and rendered at fixed times (``CurationConfig.times_s``), then dropped
 for the first reason that applies, in this order (``REASONS``):
 
-- ``compile_error`` / ``timeout`` / ``crash``: as the renderer reports it;
+- ``compile_error`` / ``unsupported`` / ``timeout`` / ``crash`` / ``loop_capped``: as the
+  compiler and the renderer report it;
 - ``constant``: every pixel equal in every sample;
 - ``static``: no sample differs from the first by more than ``static_tolerance`` (mean
   absolute difference in [0, 1]; 0 means identical images);
@@ -28,14 +29,14 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from eval.program_metrics import (colour_spread, colourfulness, fill_fraction, gzip_bytes,
-                                  is_constant, jpeg_bytes, perceptual_hash,
+from eval.program_metrics import (colourfulness, fill_fraction, gzip_bytes,
+                                  image_colour_spread, is_constant, jpeg_bytes, perceptual_hash,
                                   pixel_crop_distance, self_distance)
 
 log = logging.getLogger(__name__)
 
-REASONS = ("compile_error", "timeout", "crash", "constant", "static", "slow", "low_diversity",
-           "duplicate")
+REASONS = ("compile_error", "unsupported", "timeout", "crash", "loop_capped", "constant",
+           "static", "slow", "low_diversity", "duplicate")
 KEPT = "kept"
 WARM_UP_GROUP = 8  # programs per warm-up submission
 RETIMES = 2        # extra renders of a program that looks slow, before it is called slow
@@ -49,7 +50,7 @@ class CurationConfig:
     times_s: tuple[float, ...] = (0.5, 1.5, 3.0, 6.0)
     static_tolerance: float = 0.002
     slow_factor: float = 10.0
-    min_colour_spread: float = 0.03
+    min_image_colour_spread: float = 0.03
     min_fill: float = 0.05
     min_self_distance: float = 0.004
     duplicate_bits: float = 6.0
@@ -84,7 +85,7 @@ def image_metrics(images: np.ndarray, rng: np.random.Generator) -> dict:
     motion = float(np.abs(images.astype(np.float64) - first).mean(axis=(1, 2, 3)).max()) / 255
     return {
         "constant": is_constant(images), "motion": motion,
-        "colour_spread": colour_spread(images), "fill": fill_fraction(images),
+        "image_colour_spread": image_colour_spread(images), "fill": fill_fraction(images),
         "self_distance": self_distance(images, pixel_crop_distance, rng),
         "colourfulness": colourfulness(images),
         "gzip_bytes": float(np.mean([gzip_bytes(im) for im in images])),
@@ -98,8 +99,8 @@ def verdict(metrics: dict, cfg: CurationConfig) -> str:
         return "constant"
     if metrics["motion"] <= cfg.static_tolerance:
         return "static"
-    if (metrics["colour_spread"] < cfg.min_colour_spread or metrics["fill"] < cfg.min_fill
-            or metrics["self_distance"] < cfg.min_self_distance):
+    if (metrics["image_colour_spread"] < cfg.min_image_colour_spread
+            or metrics["fill"] < cfg.min_fill or metrics["self_distance"] < cfg.min_self_distance):
         return "low_diversity"
     return KEPT
 
@@ -192,15 +193,15 @@ def _render_chunk(chunk, cfg: CurationConfig, rng, seconds: Counter, cache) -> l
     t0 = time.perf_counter()
     with Renderer(config) as renderer:
         renderer.load(chunk)
-        seconds["pipelines"] += time.perf_counter() - t0
+        seconds["load_kernels"] += time.perf_counter() - t0
         t0 = time.perf_counter()
-        images, timing = _render_all(renderer, cfg)
+        images, timing = _render_all(renderer, cfg)  # pipelines are made at first use
         seconds["render"] += time.perf_counter() - t0
         t0 = time.perf_counter()
         outcomes = []
-        for i, state in enumerate(renderer.programs):
-            outcome = ProgramOutcome(state.name, KEPT if state.status == "ok" else state.status,
-                                     log=state.log if state.status != "ok" else "")
+        for i, state in enumerate(renderer.programs()):
+            outcome = ProgramOutcome(state.name, KEPT if state.ok else state.status,
+                                     log="" if state.ok else state.log)
             if outcome.status == KEPT and i in images:
                 outcome.metrics = image_metrics(images[i], rng)
                 outcome.metrics["seconds_per_image"] = timing.get(i)
@@ -211,72 +212,79 @@ def _render_chunk(chunk, cfg: CurationConfig, rng, seconds: Counter, cache) -> l
     return outcomes
 
 
+def _render_timed(renderer, batch: list[int], cfg: CurationConfig):
+    """({program: (T, H, W, 3) uint8}, {program: device seconds per image}) of one request.
+
+    Raises:
+        RenderError: a program failed (it is now marked; render the others again).
+    """
+    from render_vk import RenderRequest
+
+    times, res = list(cfg.times_s), cfg.resolution
+    req = RenderRequest([p for p in batch for _ in times], times * len(batch), res, res,
+                        frames=list(range(len(times))) * len(batch))
+    with renderer.submit(req) as pending:
+        hwc = pending.result().permute(0, 2, 3, 1).numpy().reshape(
+            len(batch), len(times), res, res, 3).copy()
+        seconds = pending.dispatch_seconds() or []
+    per_image = {p: s / len(times) for p, s in zip(sorted(set(batch)), seconds)}
+    return {p: hwc[k] for k, p in enumerate(batch)}, per_image
+
+
 def _render_all(renderer, cfg: CurationConfig) -> tuple[dict[int, np.ndarray], dict]:
     """Images ``(T, H, W, 3) uint8`` of every renderable program at ``cfg.times_s``, and its
-    median device seconds per image over those renders (the watchdog's timings)."""
-    from render_vk import RenderError, RenderRequest
+    device seconds per image (the least over its timed renders, see ``_retime_suspects``)."""
+    from render_vk import RenderError
 
-    times = list(cfg.times_s)
-    per_batch = max(1, cfg.batch_images // len(times))
+    per_batch = max(1, cfg.batch_images // len(cfg.times_s))
     out: dict[int, np.ndarray] = {}
-    _warm_up(renderer, times[0])
+    timing: dict[int, float] = {}
+    _warm_up(renderer, cfg.times_s[0])
     todo = renderer.ok_indices()
-    skip = {p: len(renderer.programs[p].seconds_per_image) for p in todo}  # the warm-up's
     while todo:
         batch, todo = todo[:per_batch], todo[per_batch:]
-        programs = [p for p in batch for _ in times]
-        req = RenderRequest(programs, times * len(batch), cfg.resolution, cfg.resolution,
-                            frames=list(range(len(times))) * len(batch))
         try:
-            images = renderer.render(req)
-        except RenderError as err:  # a hang: the culprit is now marked; redo the others
+            images, seconds = _render_timed(renderer, batch, cfg)
+        except RenderError as err:  # the culprit is now marked; render the others again
             log.warning("%s", err)
-            todo = [p for p in batch if renderer.programs[p].status == "ok"] + todo
+            todo = [p for p in batch if renderer.program(p).ok] + todo
             continue
-        hwc = images.permute(0, 2, 3, 1).numpy().reshape(len(batch), len(times),
-                                                            cfg.resolution, cfg.resolution, 3)
-        for k, p in enumerate(batch):
-            if renderer.programs[p].status == "ok":
-                out[p] = hwc[k].copy()
-    _retime_suspects(renderer, [p for p in out if renderer.programs[p].status == "ok"],
-                     skip, cfg)
-    timing = {p: min(renderer.programs[p].seconds_per_image[skip[p]:])
-              for p in out if renderer.programs[p].seconds_per_image[skip[p]:]}
-    return out, timing
+        out.update(images)
+        timing.update(seconds)
+    _retime_suspects(renderer, timing, cfg)
+    return {p: im for p, im in out.items() if renderer.program(p).ok}, timing
 
 
-def _retime_suspects(renderer, programs: list[int], skip: dict, cfg: CurationConfig) -> None:
+def _retime_suspects(renderer, timing: dict[int, float], cfg: CurationConfig) -> None:
     """Render the programs that look slow (against this chunk's median) ``RETIMES`` more
-    times: on a shared machine other work only ever adds time, so the least of the timings
-    is the program's own cost."""
-    from render_vk import RenderError, RenderRequest
+    times, keeping the least timing: on a shared machine other work only ever adds time."""
+    from render_vk import RenderError
 
-    own = {p: renderer.programs[p].seconds_per_image[skip[p]:] for p in programs}
-    timed = [min(v) for v in own.values() if v]
-    if len(timed) < 3:
+    if len(timing) < 3:
         return
-    limit = cfg.slow_factor * statistics.median(timed)
-    suspects = [p for p, v in own.items() if v and min(v) > limit]
+    limit = cfg.slow_factor * statistics.median(timing.values())
+    suspects = [p for p, t in timing.items() if t > limit and renderer.program(p).ok]
     for _ in range(RETIMES if suspects else 0):
-        times = list(cfg.times_s)
-        req = RenderRequest([p for p in suspects for _ in times], times * len(suspects),
-                            cfg.resolution, cfg.resolution)
         try:
-            renderer.render(req)
+            _, seconds = _render_timed(renderer, suspects, cfg)
         except RenderError as err:
             log.warning("%s", err)
             return
+        for p, t in seconds.items():
+            timing[p] = min(timing[p], t)
 
 
 def _warm_up(renderer, t_seconds: float) -> None:
     """One tiny dispatch per program, a few programs per submission: lavapipe compiles a
     pipeline's machine code at its first dispatch, which must stay out of the timings that
-    decide "slow" and far from the batch timeout. A hang marks its culprit and goes on."""
+    decide "slow" and far from the batch timeout. A failure marks its culprit and goes on."""
     from render_vk import RenderError, RenderRequest
 
     todo = renderer.ok_indices()
     for i in range(0, len(todo), WARM_UP_GROUP):
-        group = [p for p in todo[i:i + WARM_UP_GROUP] if renderer.programs[p].status == "ok"]
+        group = [p for p in todo[i:i + WARM_UP_GROUP] if renderer.program(p).ok]
+        if not group:
+            continue
         try:
             renderer.render(RenderRequest(group, [t_seconds] * len(group), 8, 8))
         except RenderError as err:

@@ -5,22 +5,14 @@ catch the base class per program and go on. ``str(err)`` names the input and fit
 """
 from __future__ import annotations
 
+# The project's one config error (shared plumbing) and training's checkpoint error: eval reads
+# the checkpoints train writes, so a bad one is the same failure here.
+from glsl_transpile.plumbing.config import ConfigError
+from train.errors import CheckpointError, TrainError
+
 
 class EvalError(Exception):
     """Base class of every error raised on purpose by ``eval``."""
-
-
-class ConfigError(EvalError):
-    """A config key, value or named choice is wrong; the message names the key path."""
-
-
-class CheckpointError(EvalError):
-    """A backbone checkpoint cannot be read or does not fit the named backbone."""
-
-    def __init__(self, path: str, message: str):
-        super().__init__(f"{path}: {message}")
-        self.path = path
-        self.message = message
 
 
 class DatasetNotFoundError(EvalError):
@@ -54,3 +46,10 @@ class ProgramFolderError(EvalError):
 
 class WeightsRequiredError(EvalError):
     """A metric needs user-supplied weights (LPIPS, Inception) that were not given or not found."""
+
+
+# What an eval entry point reports as a one-line message and a non-zero exit, not a traceback.
+USER_ERRORS = (EvalError, ConfigError, TrainError)
+
+__all__ = ["USER_ERRORS", "CheckpointError", "ConfigError", "DatasetFormatError",
+           "DatasetNotFoundError", "EvalError", "ProgramFolderError", "WeightsRequiredError"]

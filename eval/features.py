@@ -89,7 +89,7 @@ class FeatureCache:
 
     def save(self, key: str, features: FeatureSet) -> Path:
         blob = {"key": key, "features": features.features, "labels": features.labels}
-        return atomic.torch_save(self.path(key), blob)
+        return atomic.save_torch(blob, self.path(key))
 
 
 def cache_key(backbone: FrozenBackbone, dataset_key: str, normalize: str) -> str:

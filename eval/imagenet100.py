@@ -13,7 +13,7 @@ import os
 from pathlib import Path
 
 from eval.cli import configure_logging
-from eval.errors import DatasetFormatError, DatasetNotFoundError, EvalError
+from eval.errors import USER_ERRORS, DatasetFormatError, DatasetNotFoundError, EvalError
 
 log = logging.getLogger(__name__)
 
@@ -89,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("SRC and DST are required unless --list is given")
     try:
         created = cut_subset(args.src, args.dst)
-    except EvalError as err:
+    except USER_ERRORS as err:
         log.error("%s", err)
         return 2
     print(f"{created} links created under {args.dst}")

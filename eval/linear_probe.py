@@ -39,6 +39,15 @@ class LinearProbeConfig:
     max_iter: int = 300
     seed: int = 0
 
+    def checks(self):
+        yield "epochs", self.epochs > 0
+        yield "lr", self.lr > 0
+        yield "momentum", 0.0 <= self.momentum < 1.0
+        yield "weight_decay", self.weight_decay >= 0
+        yield "batch_size", self.batch_size > 0
+        yield "l2", self.l2 >= 0
+        yield "max_iter", self.max_iter > 0
+
 
 def feature_stats(features: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     """Per-dimension mean and std (``(D,)`` each, std floored at 1e-6) of ``(N, D)`` features."""

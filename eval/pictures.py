@@ -20,7 +20,7 @@ from PIL import Image, ImageDraw
 from eval import atomic, cli, report
 from eval.config import DataConfig
 from eval.datasets import DATASETS, load_split
-from eval.errors import ConfigError, EvalError
+from eval.errors import USER_ERRORS, ConfigError, EvalError
 from eval.program_folders import list_programs, read_program_images, sample_files
 
 log = logging.getLogger(__name__)
@@ -134,7 +134,7 @@ def main(argv: list[str] | None = None) -> int:
                                       program_column=args.program_column,
                                       per_row=args.per_row, limit=args.limit)
             picture = gallery(entries, per_row=args.per_row, cell=args.cell)
-    except EvalError as err:
+    except USER_ERRORS as err:
         log.error("%s", err)
         return 2
     atomic.save_image(args.out, picture)

@@ -1,4 +1,4 @@
-"""Reading rendered program folders: ``OUT/<program>/<k:06d>.<png|jpg>`` (DESIGN.md contract).
+"""Reading rendered program folders: ``OUT/<program>/<k:06d>.<png|jpg>`` (docs/DESIGN.md contract).
 
 Owns listing programs, reading their first N samples as ``(N, H, W, 3) uint8`` and reading the
 renderer's ``OUT/report.json``. Also reads a plain reference image folder (any layout).

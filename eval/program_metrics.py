@@ -1,11 +1,12 @@
 """Per-program image metrics (paper Section 5), pure functions over ``(N, H, W, 3) uint8`` arrays.
 
-Compressibility (gzip level 9 and JPEG quality 90 bytes per image), the ``constant`` / ``static``
-flags with DESIGN.md's meaning (constant: every pixel equal in every sample; static: all samples
-identical), colour statistics, intra-image self-similarity (two random crops each covering 50%
-of the image area, distance in a given space) and the Frechet distance between feature sets.
-For curation: colour spread, fill (share of the image that is not background), colourfulness
-(Hasler and Suesstrunk 2003), a pixel-space crop distance and a DCT perceptual hash.
+Compressibility (gzip level 9 and JPEG quality 90 bytes per image), the ``constant`` /
+``static`` flags with docs/DESIGN.md's meaning (constant: every pixel equal in every sample;
+static: all samples identical), colour statistics, intra-image self-similarity (two random
+crops each covering 50% of the image area, distance in a given space) and the Frechet distance
+between feature sets.
+For curation: per-image colour spread, fill (share of the image that is not background),
+colourfulness (Hasler and Suesstrunk 2003), a pixel-space crop distance and a DCT perceptual hash.
 """
 from __future__ import annotations
 
@@ -45,8 +46,10 @@ def is_static(images: np.ndarray) -> bool:
 
 
 def colour_stats(images: np.ndarray) -> dict[str, float]:
-    """Mean and std per RGB channel in [0, 1] over all pixels, and mean HSV saturation.
+    """Mean and std per RGB channel in [0, 1] over all pixels, their colour spread and the mean
+    HSV saturation.
 
+    ``colour_spread`` is the mean of the three channel stds (0 for one colour, 0.5 at most).
     Saturation is ``(max - min) / max`` per pixel (0 where ``max == 0``).
     """
     x = images.reshape(-1, 3).astype(np.float64) / 255.0
@@ -54,6 +57,7 @@ def colour_stats(images: np.ndarray) -> dict[str, float]:
     sat = np.where(hi > 0, (hi - lo) / np.where(hi > 0, hi, 1.0), 0.0)
     stats = {f"mean_{c}": float(x[:, i].mean()) for i, c in enumerate("rgb")}
     stats.update({f"std_{c}": float(x[:, i].std()) for i, c in enumerate("rgb")})
+    stats["colour_spread"] = float(np.mean([stats[f"std_{c}"] for c in "rgb"]))
     stats["saturation"] = float(sat.mean())
     return stats
 
@@ -138,9 +142,10 @@ def basic_metrics(images: np.ndarray, jpeg_quality: int = 90) -> dict[str, float
     return row
 
 
-def colour_spread(images: np.ndarray) -> float:
-    """Mean over RGB channels of the per-image standard deviation in [0, 1], averaged over
-    images: 0 for flat images, about 0.29 for uniform noise."""
+def image_colour_spread(images: np.ndarray) -> float:
+    """Mean over RGB channels of each image's own standard deviation in [0, 1], averaged over
+    images: 0 for flat images (even if they change over time, unlike ``colour_stats``'s
+    ``colour_spread`` over all samples pooled), about 0.29 for uniform noise."""
     x = images.reshape(images.shape[0], -1, 3).astype(np.float64) / 255.0
     return float(x.std(axis=1).mean())
 

@@ -20,20 +20,19 @@ import torch
 
 from eval import atomic, cli, report
 from eval.backbones import FrozenBackbone, load_backbone
-from eval.config import (BackboneConfig, FeatureConfig, as_dict, choose, default_cache_dir,
-                         load_config)
-from eval.errors import ConfigError, EvalError
+from eval.config import BackboneConfig, FeatureConfig, as_dict, default_cache_dir, load_config
+from eval.errors import USER_ERRORS, ConfigError, EvalError
 from eval.feature_spaces import encoder_space
 from eval.features import FeatureCache, FeatureSet, cache_key
 from eval.program_folders import (list_programs, read_program_images, read_render_report,
                                  sample_files)
-from eval.predictor import (PredictorConfig, fit_predictor, greedy_select, predict_scores,
-                            program_descriptor)
 from eval.programs import embed_array
+from eval.score_predictor import (PredictorConfig, fit_predictor, greedy_select, predict_scores,
+                                  program_descriptor)
 
 log = logging.getLogger(__name__)
 
-SELECT_FROM = {"unseen": "unseen", "all": "all"}
+SELECT_FROM = ("unseen", "all")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -52,6 +51,17 @@ class RankingConfig:
     select_from: str = "unseen"
     validation_fraction: float = 0.0
     out_dir: str = "eval_out/predictor"
+
+    def checks(self):
+        yield "root", bool(self.root), "is missing: give the render output folder ROOT"
+        yield "scores", bool(self.scores), ("is missing: give --scores CSV (columns program, "
+                                            "score) of programs already evaluated")
+        yield "select_from", self.select_from in SELECT_FROM
+        yield "frames", self.frames >= 1
+        yield "size", self.size >= 1
+        yield "top_k", self.top_k >= 1
+        yield "max_similarity", 0.0 < self.max_similarity <= 1.0
+        yield "validation_fraction", 0.0 <= self.validation_fraction < 1.0
 
 
 def _folder_key(folder: Path, frames: int, size: int) -> str:
@@ -104,7 +114,6 @@ def validation_spearman(x: torch.Tensor, y: torch.Tensor, cfg: RankingConfig) ->
 def rank_programs(cfg: RankingConfig, argv: list[str] | None = None) -> dict[str, Any]:
     """Fit on scored programs, predict every program, select ``top_k``, write the outputs."""
     cli.record_run(cfg.out_dir, cfg, argv)
-    select_from = choose(SELECT_FROM, cfg.select_from, key="select_from")
     programs = list_programs(cfg.root)
     scores = read_scores(cfg)
     seen = [i for i, p in enumerate(programs) if p.name in scores]
@@ -117,7 +126,7 @@ def rank_programs(cfg: RankingConfig, argv: list[str] | None = None) -> dict[str
     rho = validation_spearman(x[seen], y, cfg)
     model = fit_predictor(x[seen], y, cfg.predictor)
     predicted = predict_scores(model, x)
-    pool = list(range(len(programs))) if select_from == "all" else \
+    pool = list(range(len(programs))) if cfg.select_from == "all" else \
         [i for i in range(len(programs)) if i not in set(seen)]
     if not pool:
         raise EvalError("no unseen programs to rank: every program has a score "
@@ -181,7 +190,7 @@ def main(argv: list[str] | None = None) -> int:
         overrides.insert(0, "backbone.random_init=false")
     try:
         result = rank_programs(load_config(RankingConfig, args.config, overrides), argv)
-    except EvalError as err:
+    except USER_ERRORS as err:
         log.error("%s", err)
         return 2
     print(report.markdown_table(result["rows"][:20], ("program", "predicted", "score", "seen",

@@ -26,7 +26,7 @@ import torch
 from eval import cli, report
 from eval.backbones import load_backbone
 from eval.config import BackboneConfig, FeatureConfig, as_dict, choose, load_config
-from eval.errors import ConfigError, EvalError
+from eval.errors import USER_ERRORS, ConfigError, EvalError
 from eval.feature_spaces import (DistanceSpace, EmbeddingSpace, cosine_space, encoder_space,
                                  inception_space, lpips_space)
 from eval.program_folders import (list_programs, read_program_images, read_reference_images,
@@ -36,7 +36,8 @@ from eval.program_metrics import basic_metrics, frechet_distance, self_distance
 log = logging.getLogger(__name__)
 
 METRIC_COLUMNS = ("gzip_bytes", "jpeg_bytes", "constant", "static", "mean_r", "mean_g",
-                  "mean_b", "std_r", "std_g", "std_b", "saturation", "self_distance", "frechet")
+                  "mean_b", "std_r", "std_g", "std_b", "colour_spread", "saturation",
+                  "self_distance", "frechet")
 TABLE_COLUMNS = ("program", "n_images") + METRIC_COLUMNS + ("render_status", "score", "error")
 
 
@@ -250,7 +251,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         cfg = load_config(ProgramsConfig, args.config, overrides)
         result = run_programs(cfg, argv)
-    except EvalError as err:
+    except USER_ERRORS as err:
         log.error("%s", err)
         return 2
     columns = ("program", "gzip_bytes", "jpeg_bytes", "constant", "static", "self_distance",

@@ -1,22 +1,26 @@
-"""Tables (markdown + CSV) and figures (matplotlib, Agg backend) from evaluation results.
+"""Tables (markdown + CSV + JSON) and figures (matplotlib, Agg backend) from evaluation results.
 
 Pure formatting of rows plus atomic writers. ``python -m eval.report RESULT.json... --out DIR``
-collects the JSON files written by ``eval.knn`` / ``eval.linear`` into ``results.md``,
-``results.csv`` and ``results.png``.
+collects the JSON files written by ``eval.knn`` / ``eval.linear`` into a pivot table (one row per
+model, labelled by its run folder or ``--label``; one column per dataset / probe; see
+``eval.results_table``): ``results.md``, ``results.csv``, ``results.json`` with rounded numbers,
+and ``results.png``, grouped bars with held-out and train accuracy in separate panels.
 """
 from __future__ import annotations
 
 import argparse
 import csv
+import dataclasses
 import io
 import json
+import logging
 import math
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any, Iterable, Sequence
 
 import numpy as np
 
-from eval import atomic
+from eval import atomic, results_table
 from eval.cli import configure_logging
 from eval.errors import EvalError
 
@@ -34,11 +38,20 @@ def format_cell(value: Any) -> str:
     return str(value)
 
 
-def markdown_table(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
-    """A GitHub markdown table of ``rows`` restricted to ``columns`` (missing cells empty)."""
+def markdown_table(rows: Sequence[dict[str, Any]], columns: Sequence[str], *,
+                   decimals: int | None = None) -> str:
+    """A GitHub markdown table of ``rows`` restricted to ``columns`` (missing cells empty).
+
+    Floats print through :func:`format_cell`, or with exactly ``decimals`` places when given.
+    """
+    def cell(value: Any) -> str:
+        if decimals is not None and isinstance(value, float) and math.isfinite(value):
+            return f"{value:.{decimals}f}"
+        return format_cell(value)
+
     lines = ["| " + " | ".join(columns) + " |", "|" + "|".join("---" for _ in columns) + "|"]
     for row in rows:
-        lines.append("| " + " | ".join(format_cell(row.get(c)) for c in columns) + " |")
+        lines.append("| " + " | ".join(cell(row.get(c)) for c in columns) + " |")
     return "\n".join(lines) + "\n"
 
 
@@ -73,8 +86,10 @@ def read_csv_rows(path: str | Path) -> list[dict[str, str]]:
 
 
 def accuracy_rows(payload: dict[str, Any]) -> list[dict[str, Any]]:
-    """One row per method of a knn/linear result JSON: model, dataset, method, top1, top5."""
-    return [{"model": payload.get("backbone_label"), "dataset": payload.get("dataset"),
+    """One row per method of a knn/linear result JSON: model (its run folder, see
+    ``eval.results_table``), dataset, method, top1, top5."""
+    model = results_table.model_labels([(payload, PurePath("."))])
+    return [{"model": next(iter(model.values())), "dataset": payload.get("dataset"),
              "method": method, "top1": acc.get("top1"), "top5": acc.get("top5")}
             for method, acc in payload.get("results", {}).items()]
 
@@ -129,46 +144,141 @@ def scatter_plot(path: str | Path, x: Sequence[float], y: Sequence[float], *, x_
         plt.close(fig)
 
 
-def accuracy_bar_chart(path: str | Path, rows: Sequence[dict[str, Any]]) -> Path:
-    """Grouped horizontal bars of top-1 per (model, dataset, method) row, PNG."""
+def accuracy_figure(panels: Sequence[results_table.Pivot]) -> Any:
+    """Grouped bars, one panel per pivot (held-out accuracy, then train accuracy): one group per
+    (dataset, probe) column, one bar per model, the same colour for a model in every panel."""
     plt = _pyplot()
-    labels = [f"{r['model']} / {r['dataset']} / {r['method']}" for r in rows]
-    fig, ax = plt.subplots(figsize=(7, 0.4 * len(rows) + 1.2))
-    ax.barh(range(len(rows)), [float(r["top1"] or 0) for r in rows])
-    ax.set_yticks(range(len(rows)), labels, fontsize=7)
-    ax.set_xlabel("top-1 accuracy (%)")
-    fig.tight_layout()
-    try:
-        return atomic.save_figure(path, fig)
-    finally:
-        plt.close(fig)
+    models = list(dict.fromkeys(m for p in panels for m in p.models))
+    colours = {m: plt.get_cmap("tab10")(i % 10) for i, m in enumerate(models)}
+    width = 0.8 / max(1, len(models))
+    fig, axes = plt.subplots(len(panels), 1, squeeze=False, layout="constrained",
+                             figsize=(max(5.0, 1.1 * max(len(p.columns) for p in panels) + 2),
+                                      3.2 * len(panels) + 0.4))
+    for ax, table in zip(axes[:, 0], panels):
+        for j, model in enumerate(models):
+            heights = [table.value(model, c) for c in table.columns]
+            ax.bar([i + (j - (len(models) - 1) / 2) * width for i in range(len(heights))],
+                   [float("nan") if h is None else h for h in heights], width,
+                   label=model, color=colours[model])
+        ax.set_xticks(range(len(table.columns)),
+                      [results_table.column_name(c) for c in table.columns], fontsize=7,
+                      rotation=20, ha="right")
+        ax.set_ylabel(f"{table.metric} accuracy (%)")
+        ax.set_ylim(0, 100)
+        ax.set_title(SPLIT_TITLES[table.split], fontsize=9)
+    handles, labels = axes[0, 0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside upper center", ncols=min(3, len(models)),
+               fontsize=7, frameon=False)
+    return fig
 
 
-def collect(paths: Iterable[str | Path]) -> list[dict[str, Any]]:
-    """Accuracy rows of every result JSON in ``paths``; EvalError names an unreadable file."""
-    rows: list[dict[str, Any]] = []
-    for path in paths:
+SPLIT_TITLES = {"test": "held-out split", "train": "train split (the probe's own fit data)"}
+
+
+RESULT_NAMES = ("knn.json", "linear.json")
+
+
+def result_files(paths: Iterable[str | Path]) -> list[Path]:
+    """The given files, and the ``knn.json`` / ``linear.json`` files found under given folders
+    (sorted). Raises EvalError for a folder that holds none."""
+    out: list[Path] = []
+    for path in map(Path, paths):
+        if not path.is_dir():
+            out.append(path)
+            continue
+        found = sorted(p for name in RESULT_NAMES for p in path.rglob(name))
+        if not found:
+            raise EvalError(f"{path}: no {' or '.join(RESULT_NAMES)} under this folder")
+        out.extend(sorted(found))
+    return out
+
+
+def read_payloads(paths: Iterable[str | Path]) -> list[tuple[dict[str, Any], PurePath]]:
+    """``(payload, path)`` of every result JSON (folders: see :func:`result_files`);
+    EvalError names an unreadable file."""
+    out = []
+    for path in result_files(paths):
         try:
             payload = json.loads(Path(path).read_text(encoding="utf-8"))
         except (OSError, json.JSONDecodeError) as err:
             raise EvalError(f"{path}: cannot read result JSON ({err})") from err
-        rows.extend(accuracy_rows(payload))
-    return rows
+        if not isinstance(payload, dict):
+            raise EvalError(f"{path}: not a result object")
+        out.append((payload, PurePath(path)))
+    return out
+
+
+def write_report(out: Path, results: Sequence[results_table.Result], *, metric: str = "top1",
+                 decimals: int = 2) -> str:
+    """``results.{json,md,csv,png}`` under ``out``; returns the Markdown.
+
+    The tables hold held-out accuracy; train-split accuracy, where present, is a second table
+    (Markdown, JSON) or its own columns marked ``(train)`` (CSV), and the figure's second panel.
+    """
+    panels = [results_table.pivot(results, metric, split) for split in SPLIT_TITLES]
+    panels = [p for p in panels if p.columns]
+    if not panels:
+        raise EvalError("no results to report")
+    sections, csv_rows = [], {}
+    for table in panels:
+        rows = results_table.pivot_rows(table, decimals)
+        columns = ["model"] + [results_table.column_name(c) for c in table.columns]
+        sections.append(f"{metric} accuracy (%), {SPLIT_TITLES[table.split]}\n\n"
+                        + markdown_table(rows, columns, decimals=decimals))
+        suffix = "" if table.split == "test" else f" ({table.split})"
+        for row in rows:
+            csv_rows.setdefault(row["model"], {"model": row["model"]}).update(
+                {k + suffix: v for k, v in row.items() if k != "model"})
+    markdown = "\n".join(sections)
+    atomic.write_text(out / "results.md", markdown)
+    csv_columns = list(dict.fromkeys(k for row in csv_rows.values() for k in row))
+    atomic.write_text(out / "results.csv", csv_text(list(csv_rows.values()), csv_columns))
+    write_json(out / "results.json", {
+        "metric": metric, "decimals": decimals,
+        "tables": {p.split: results_table.pivot_payload(p, decimals) for p in panels},
+        "results": [{**dataclasses.asdict(r), "top1": results_table.rounded(r.top1, decimals),
+                     "top5": results_table.rounded(r.top5, decimals)} for r in results]})
+    fig = accuracy_figure(panels)
+    try:
+        atomic.save_figure(out / "results.png", fig, dpi=150)
+    finally:
+        _pyplot().close(fig)
+    return markdown
+
+
+def _label_overrides(pairs: Sequence[str]) -> dict[str, str]:
+    out = {}
+    for pair in pairs:
+        old, sep, new = pair.partition("=")
+        if not sep or not old or not new:
+            raise EvalError(f"--label: expected OLD=NEW, got {pair!r}")
+        out[old] = new
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m eval.report RESULT.json... --out DIR``: one table and one figure."""
+    """``python -m eval.report RESULT.json... --out DIR``: a pivot table (model x dataset /
+    probe) as results.md, results.csv, results.json, and a grouped-bar figure results.png."""
     parser = argparse.ArgumentParser(prog="python -m eval.report", description=main.__doc__)
-    parser.add_argument("results", nargs="+", help="JSON files from eval.knn / eval.linear")
+    parser.add_argument("results", nargs="+", help="knn.json / linear.json files of eval.knn / "
+                        "eval.linear, or folders holding them (searched recursively)")
     parser.add_argument("--out", required=True, help="output folder")
+    parser.add_argument("--label", action="append", default=[], metavar="OLD=NEW",
+                        help="rename a model: OLD is its derived label (the run folder) or its "
+                             "checkpoint path; repeatable")
+    parser.add_argument("--metric", default="top1", choices=results_table.METRICS)
+    parser.add_argument("--decimals", type=int, default=2, help="rounding of every number")
     args = parser.parse_args(argv)
     configure_logging()
-    rows = collect(args.results)
-    out = Path(args.out)
-    write_tables(out / "results", rows, ACCURACY_COLUMNS)
-    if rows:
-        accuracy_bar_chart(out / "results.png", rows)
-    print(markdown_table(rows, ACCURACY_COLUMNS), end="")
+    try:
+        results = results_table.collect_results(read_payloads(args.results),
+                                                _label_overrides(args.label))
+        markdown = write_report(Path(args.out), results, metric=args.metric,
+                                decimals=args.decimals)
+    except EvalError as err:
+        logging.getLogger(__name__).error("%s", err)
+        return 2
+    print(markdown, end="")
     return 0
 
 

@@ -19,9 +19,9 @@ from eval import atomic, cli, report
 from eval.backbones import FrozenBackbone, load_backbone
 from eval.config import BackboneConfig, DataConfig, FeatureConfig, as_dict, load_config
 from eval.datasets import ImageSplit, load_split
-from eval.errors import EvalError
+from eval.errors import USER_ERRORS, EvalError
 from eval.features import FeatureSet, cached_features
-from eval.knn import KnnConfig, evaluate_knn, nearest_neighbours, topk_accuracy
+from eval.knn_classifier import KnnConfig, evaluate_knn, nearest_neighbours, topk_accuracy
 from eval.linear_probe import LinearProbeConfig, fit_linear_probe, probe_scores
 from eval.retrieval import pick_queries, write_retrieval_grid
 
@@ -140,7 +140,7 @@ def run_linear(cfg: LinearRunConfig, argv: list[str] | None = None) -> dict[str,
             probe_scores(linear, prep.train_features.features), prep.train_features.labels),
     }
     payload = _payload("linear", cfg, prep, results=results, argv=argv)
-    atomic.torch_save(Path(cfg.out_dir) / "probe.pt", linear.state_dict())
+    atomic.save_torch(linear.state_dict(), Path(cfg.out_dir) / "probe.pt")
     payload["table"] = _write_outputs(Path(cfg.out_dir), "linear", payload)
     return payload
 
@@ -160,7 +160,7 @@ def _main(argv: list[str] | None, task: str, cfg_type: type, runner: Any) -> int
     try:
         cfg = load_config(cfg_type, args.config, cli.overrides_from_args(args, flags))
         payload = runner(cfg, argv)
-    except EvalError as err:
+    except USER_ERRORS as err:
         log.error("%s", err)
         return 2
     print(payload["table"], end="")

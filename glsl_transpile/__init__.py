@@ -12,14 +12,16 @@ from .errors import (CompilerUnavailableError, GeneratorError, ShaderCompileErro
                      ShaderSourceError, TranspileError, UnsupportedShaderError)
 from .fragment import FragmentProgram, to_fragment
 from .kernel import ComputeKernel, to_compute
+from .limits import CompileLimits
 from .pack import builtin_pack_dir, load_builtin_pack
-from .sources import ShaderSource, from_code, load_path, load_sources
+from .sandbox import CompilePool
+from .sources import ShaderSource, from_code, load_path, load_sources, missing_inputs
 
 __all__ = [
-    "CompiledProgram", "ComputeKernel", "CompilerUnavailableError", "FragmentProgram",
-    "GeneratorError",
-    "ShaderCompileError", "ShaderSource", "ShaderSourceError", "SpirvCache", "TranspileError",
-    "UnsupportedShaderError", "builtin_pack_dir", "compile_program", "compile_programs",
-    "compile_spirv", "from_code", "load_builtin_pack", "load_path", "load_sources",
-    "to_compute", "to_fragment",
+    "CompileLimits", "CompilePool", "CompiledProgram", "ComputeKernel", "CompilerUnavailableError",
+    "FragmentProgram", "GeneratorError", "ShaderCompileError", "ShaderSource",
+    "ShaderSourceError", "SpirvCache", "TranspileError", "UnsupportedShaderError",
+    "builtin_pack_dir", "compile_program", "compile_programs", "compile_spirv", "from_code",
+    "load_builtin_pack", "load_path", "load_sources", "missing_inputs", "to_compute",
+    "to_fragment",
 ]

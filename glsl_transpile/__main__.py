@@ -1,8 +1,10 @@
 """``python -m glsl_transpile SOURCE... [--out DIR]``: compile programs to SPIR-V kernels.
 
-Parallel (threads), cached on disk, with a progress bar. Writes ``DIR/<name>.spv`` and
-``DIR/report.json`` (per program: status, log, seconds). Bad programs are reported, not fatal,
-unless ``--strict``.
+Compiles in sandboxed worker processes (deadline, memory and stack limits per program), cached
+on disk, with a progress bar. Writes ``DIR/<name>.spv`` and ``DIR/report.json`` (per program:
+status, log, seconds, cached, origin, original_name; statuses as in ``glsl_transpile.status``).
+Bad programs are reported, not fatal, unless ``--strict``; a SOURCE that does not exist is an
+error (exit 2).
 """
 from __future__ import annotations
 
@@ -13,58 +15,68 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from . import SpirvCache, compile_programs, load_builtin_pack, load_sources
-from .cache import atomic_write
-from .errors import ShaderCompileError, TranspileError
+from . import SpirvCache, compile_programs, load_sources
+from .limits import CompileLimits
+from .plumbing.atomic import write_bytes
+from .program_names import output_file
+from .sources import missing_inputs
+from .status import OK, status_of
 
 
-def _status(err: TranspileError | None) -> str:
-    if err is None:
-        return "ok"
-    return "compile_error" if isinstance(err, ShaderCompileError) else "unsupported"
-
-
-def main(argv: list[str] | None = None) -> int:
+def _parse(argv):
     ap = argparse.ArgumentParser(prog="python -m glsl_transpile", description=__doc__)
     ap.add_argument("sources", nargs="*", help="program files, folders or manifests")
     ap.add_argument("--builtin", action="store_true", help="the built-in pack")
     ap.add_argument("--out", type=Path, help="write <name>.spv and report.json here")
-    ap.add_argument("--jobs", type=int, default=None, help="compiler threads (default: cores)")
+    ap.add_argument("--jobs", type=int, default=None, help="compile workers (default: cores)")
     ap.add_argument("--cache", type=Path, default=None, help="SPIR-V cache folder")
     ap.add_argument("--no-cache", action="store_true")
+    ap.add_argument("--deadline", type=float, default=CompileLimits.deadline_s,
+                    help="seconds one program may take to compile (default %(default)s)")
     ap.add_argument("--strict", action="store_true", help="exit 1 if any program fails")
     args = ap.parse_args(argv)
     if not args.sources and not args.builtin:
         ap.error("give SOURCE paths or --builtin")
+    return args
 
-    load_errors: dict[str, str] = {}
-    sources = load_builtin_pack() if args.builtin else []
-    sources += load_sources(args.sources,
-                            on_error=lambda p, e: load_errors.__setitem__(str(p), str(e)))
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parse(argv)
+    missing = missing_inputs(args.sources)
+    if missing:
+        print(f"error: no such file or folder: {', '.join(missing)}", file=sys.stderr)
+        return 2
+    report: dict[str, dict] = {}
+    failures: list[str] = []
+
+    def on_error(path, err) -> None:  # load_error, or unsupported (e.g. a multi-pass JSON)
+        report[str(path)] = {"status": status_of(err), "log": str(err)}
+        failures.append(f"{status_of(err)}: {err}")
+
+    sources = load_sources(args.sources, on_error=on_error, builtin=args.builtin)
     cache = None if args.no_cache else SpirvCache(args.cache)
     with tqdm(total=len(sources), unit="prog", file=sys.stderr) as bar:
         results = compile_programs(sources, cache=cache, jobs=args.jobs,
+                                   limits=CompileLimits(deadline_s=args.deadline),
                                    progress=lambda r: bar.update(1))
-    report = {path: {"status": "load_error", "log": msg} for path, msg in load_errors.items()}
     if args.out:
         args.out.mkdir(parents=True, exist_ok=True)
     for r in results:
-        report[r.source.name] = {"status": _status(r.error), "seconds": round(r.seconds, 4),
-                                 "cached": r.cached, "log": getattr(r.error, "log", "")
-                                 or (str(r.error) if r.error else ""), "origin": r.source.origin}
+        report[r.source.name] = {
+            "status": r.status, "seconds": round(r.seconds, 4), "cached": r.cached,
+            "log": getattr(r.error, "log", "") or (str(r.error) if r.error else ""),
+            "origin": r.source.origin, "original_name": r.source.original_name}
+        if r.error:
+            failures.append(f"{r.status}: {r.error}")
         if args.out and r.ok:
-            atomic_write(args.out / f"{r.source.name}.spv", r.spirv)
-    ok = sum(1 for r in results if r.ok)
-    for r in results:
-        if not r.ok:
-            print(f"FAILED {r.error}", file=sys.stderr)
-    for path, msg in load_errors.items():
-        print(f"FAILED {msg}", file=sys.stderr)
+            write_bytes(Path(output_file(args.out, r.source.name, ".spv")), r.spirv)
+    for line in failures:
+        print(f"FAILED {line}", file=sys.stderr)
     if args.out:
-        atomic_write(args.out / "report.json", json.dumps(report, indent=1).encode())
-    print(f"{ok}/{len(results) + len(load_errors)} programs compiled"
-          + (f" -> {args.out}" if args.out else ""))
-    return 1 if args.strict and ok != len(results) + len(load_errors) else 0
+        write_bytes(args.out / "report.json", json.dumps(report, indent=1).encode())
+    ok = sum(1 for e in report.values() if e["status"] == OK)
+    print(f"{ok}/{len(report)} programs compiled" + (f" -> {args.out}" if args.out else ""))
+    return 1 if args.strict and ok != len(report) else 0
 
 
 if __name__ == "__main__":

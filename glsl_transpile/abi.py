@@ -16,7 +16,8 @@ compiled kernel against ``FRAME_DTYPE``.
 - **Push constants** (``PUSH_BYTES``): width, height, first record of the dispatch, first
   output image of the dispatch.
 - **Alpha byte** of a stored pixel: 255, or ``LOOP_CAPPED_ALPHA`` where the pixel's invocation
-  ran into the loop-iteration cap of CPU drivers (``LOOP_CAP``); consumers see only RGB.
+  ran into the loop-iteration cap of CPU drivers (``LOOP_CAP``, counted as ``loop_ticks``
+  says); consumers see only RGB, the renderer reads the flag (``render_vk.watchdog``).
 
 Pure: numpy and strings, no device.
 """

@@ -1,17 +1,17 @@
 """On-disk SPIR-V cache keyed by the kernel text and the compiler version.
 
-Entries live in ``<dir>/<aa>/<sha256>.spv``; writes go to a temporary file in the same folder and
-are renamed into place, so concurrent workers and killed jobs never leave a truncated entry.
+Entries live in ``<dir>/<aa>/<sha256>.spv``; writes are atomic (``plumbing.atomic``), so
+concurrent workers and killed jobs never leave a truncated entry.
 The default folder is ``$GLSL_TRANSPILE_CACHE`` or ``~/.cache/glsl_transpile``.
 """
 from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
 from pathlib import Path
 
 from .compiler import compiler_version
+from .plumbing.atomic import write_bytes
 
 
 def default_cache_dir() -> Path:
@@ -27,11 +27,11 @@ class SpirvCache:
 
     def __init__(self, directory: str | os.PathLike | None = None):
         self.directory = Path(directory) if directory else default_cache_dir()
-        self._version = compiler_version()
+        self.version = compiler_version()
 
     def key(self, glsl: str) -> str:
         h = hashlib.sha256()
-        h.update(self._version.encode())
+        h.update(self.version.encode())
         h.update(b"\0")
         h.update(glsl.encode("utf-8"))
         return h.hexdigest()
@@ -41,7 +41,11 @@ class SpirvCache:
 
     def get(self, glsl: str) -> bytes | None:
         """The cached SPIR-V for ``glsl`` or None. A damaged entry counts as a miss."""
-        path = self._path(self.key(glsl))
+        return self.get_by_key(self.key(glsl))
+
+    def get_by_key(self, key: str) -> bytes | None:
+        """The cached SPIR-V stored under ``key`` (``key(glsl)``) or None."""
+        path = self._path(key)
         try:
             data = path.read_bytes()
         except OSError:
@@ -51,17 +55,4 @@ class SpirvCache:
         return data
 
     def put(self, glsl: str, spirv: bytes) -> None:
-        atomic_write(self._path(self.key(glsl)), spirv)
-
-
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same folder and a rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        write_bytes(self._path(self.key(glsl)), spirv, sync=False)  # a lost entry is a miss

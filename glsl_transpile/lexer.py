@@ -12,12 +12,15 @@ from dataclasses import dataclass
 
 IDENT, NUMBER, OP, SPACE, COMMENT, HASH = "ident", "number", "op", "space", "comment", "hash"
 
+NUMBER_PATTERN = r"(?:0[xX][0-9a-fA-F]+|(?:\d+\.\d*|\.\d+|\d+)(?:[eE][+-]?\d+)?)[uUfF]?(?:lf|LF)?"
+IDENT_PATTERN = r"[A-Za-z_][A-Za-z0-9_]*"
+
 _TOKEN_RE = re.compile(
     r"""
     (?P<space>(?:[ \t\r\f\v]|\\\r?\n)+|\n)
   | (?P<comment>//[^\n]*|/\*.*?(?:\*/|\Z))
-  | (?P<number>(?:0[xX][0-9a-fA-F]+|(?:\d+\.\d*|\.\d+|\d+)(?:[eE][+-]?\d+)?)[uUfF]?(?:lf|LF)?)
-  | (?P<ident>[A-Za-z_][A-Za-z0-9_]*)
+  | (?P<number>""" + NUMBER_PATTERN + r""")
+  | (?P<ident>""" + IDENT_PATTERN + r""")
   | (?P<op><<=|>>=|\+\+|--|<<|>>|<=|>=|==|!=|&&|\|\||\^\^|\+=|-=|\*=|/=|%=|&=|\|=|\^=|\#\#|[^\sA-Za-z0-9_])
     """,
     re.VERBOSE | re.DOTALL,

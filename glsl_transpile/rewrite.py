@@ -12,7 +12,8 @@ compiler errors point at the user's own lines. What it does:
   and records the program's outputs and uniforms;
 - zero-initialises variables declared without an initialiser, as WebGL does;
 - rewrites ``discard`` (rejected in compute) into "mark the pixel discarded and return";
-- renames a TwiGL program's ``main`` to ``_kUserMain``.
+- renames a TwiGL program's ``main`` to ``_kUserMain``;
+- counts loop iterations (``loop_ticks``), so the kernel can mark pixels that hit the loop cap.
 """
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from dataclasses import dataclass, field
 
 from . import glsl_names as names
 from .lexer import IDENT, Token, tokenize
+from .loop_ticks import count_loop_iterations
 from .statements import USER_MAIN, StatementWalker, zero_value
 
 _DIRECTIVE_BLANK_RE = re.compile(r"^[ \t]*#[ \t]*(version|extension)\b[^\n]*", re.M)
@@ -39,13 +41,12 @@ class UserCode:
     macros: list[str] = field(default_factory=list)  # names the program #defines
 
 
-def rewrite_user_code(code: str, *, shader: str, webgl1: bool, rename_main: bool = True,
+def rewrite_user_code(code: str, *, webgl1: bool, rename_main: bool = True,
                       unconst_lines: frozenset[int] = frozenset()) -> UserCode:
     """Rewrite a program's own code for the compute prelude (see module doc).
 
     Args:
         code: the program text as published.
-        shader: program name, for error messages.
         webgl1: True for GLSL ES 1.00 programs (more words were free identifiers there).
         rename_main: rename the program's ``main`` to ``_kUserMain`` (TwiGL).
         unconst_lines: user lines whose global ``const`` qualifier is dropped.
@@ -53,7 +54,8 @@ def rewrite_user_code(code: str, *, shader: str, webgl1: bool, rename_main: bool
     code = _DIRECTIVE_BLANK_RE.sub(lambda m: " " * len(m.group()), code)
     tokens = tokenize(code)
     _rename_identifiers(tokens, webgl1)
-    walker = StatementWalker(tokens, shader, rename_main=rename_main, unconst_lines=unconst_lines)
+    count_loop_iterations(tokens)
+    walker = StatementWalker(tokens, rename_main=rename_main, unconst_lines=unconst_lines)
     walker.run()
     return UserCode(code="".join(t.text for t in tokens), uniforms=walker.uniforms,
                     outputs=walker.outputs, has_main=walker.has_main,
@@ -66,7 +68,7 @@ def zero_initialise(code: str) -> str:
     else changed: WebGL's semantics (each declaration zeroes its variables every time it runs)
     for an OpenGL reference whose own zero-initialisation runs once per function."""
     tokens = tokenize(code)
-    StatementWalker(tokens, "", rename_main=False, zero_only=True).run()
+    StatementWalker(tokens, rename_main=False, zero_only=True).run()
     return "".join(t.text for t in tokens)
 
 

@@ -13,12 +13,20 @@ Accepted inputs:
 - a spec of generated programs, ``synth:COUNT@SEED`` (``glsl_transpile.synth``), in place of a
   path or a manifest line: the programs are generated in memory.
 
+Only regular files are read (symlinks are followed; FIFOs, devices and sockets are refused
+without blocking), each up to ``MAX_FILE_BYTES``. Manifests may include manifests, to a depth of
+``MAX_MANIFEST_DEPTH``; a cycle is an error that names it. Program names are safe folder names
+(``program_names``) and ``load_sources`` makes them unique.
+
 This module reads files; it never touches a device.
 """
 from __future__ import annotations
 
 import json
 import os
+import re
+import stat
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
@@ -26,6 +34,7 @@ from typing import Iterable
 from . import detect
 from .theta import baked_theta
 from .errors import ShaderSourceError, UnsupportedShaderError
+from .program_names import assign_unique_names, safe_folder_name
 
 SHADERTOY = "shadertoy"
 TWIGL = "twigl"
@@ -34,6 +43,13 @@ KINDS = (SHADERTOY, TWIGL)
 CODE_SUFFIXES = (".glsl", ".frag", ".fragment", ".fs", ".twigl", ".txt")
 JSON_SUFFIXES = (".json",)
 MANIFEST_SUFFIXES = (".list", ".lst", ".manifest")
+
+MAX_FILE_BYTES = 64 << 20  # a Shadertoy JSON export may hold thousands of programs
+# one program's text (code plus Common pass), refused above this before any parsing: detection
+# tokenizes it, at about 5 s and 100 MB per MB; also CompileLimits' default max_source_bytes
+MAX_CODE_BYTES = 512 << 10
+MAX_MANIFEST_DEPTH = 16
+_MANIFEST_CHAIN: ContextVar[tuple[str, ...]] = ContextVar("manifest_chain", default=())
 
 # Shadertoy input "ctype" -> how the channel is sampled
 CHANNEL_TYPES = {"texture": "2d", "buffer": "2d", "keyboard": "2d", "webcam": "2d", "video": "2d",
@@ -49,6 +65,9 @@ class ShaderSource:
     ``common`` is a Shadertoy "Common" pass: code the platform puts before the image code.
     ``theta`` holds the values of the program's latent parameters when it declares some (a
     generated program, ``glsl_transpile.synth``); the kernel then reads them per sample.
+    ``name`` is always a safe folder name: the name given is passed through
+    ``program_names.safe_folder_name``, and kept as given in ``original_name`` (for reports);
+    ``load_sources`` also makes names unique (``program_names.assign_unique_names``).
     """
 
     name: str
@@ -59,6 +78,12 @@ class ShaderSource:
     channels: tuple[str, ...] = field(default=("2d", "2d", "2d", "2d"))
     common: str = ""
     theta: tuple[float, ...] = ()
+    original_name: str = ""
+
+    def __post_init__(self):
+        # frozen: the only way to derive fields; a name can never be used unsafely as a path
+        object.__setattr__(self, "original_name", self.original_name or self.name)
+        object.__setattr__(self, "name", safe_folder_name(self.name))
 
 
 def from_code(code: str, name: str, *, kind: str | None = None, mode: str | None = None,
@@ -68,8 +93,10 @@ def from_code(code: str, name: str, *, kind: str | None = None, mode: str | None
 
     Raises:
         ShaderSourceError: empty code, or an unknown kind/mode name.
-        UnsupportedShaderError: ``#include`` (no include mechanism exists on the web platforms).
+        UnsupportedShaderError: ``#include`` (no include mechanism exists on the web platforms),
+            or code over ``MAX_CODE_BYTES``.
     """
+    check_code_size(name, code)
     if not code.strip():
         raise ShaderSourceError(origin, "the program is empty")
     if kind is not None and kind not in KINDS:
@@ -79,7 +106,8 @@ def from_code(code: str, name: str, *, kind: str | None = None, mode: str | None
             origin, f"unknown TwiGL mode {mode!r} (valid: {', '.join(detect.TWIGL_MODES)})")
     include_line = detect.find_include(code)
     if include_line:
-        raise UnsupportedShaderError(name, "#include is not supported", line=include_line)
+        raise UnsupportedShaderError(safe_folder_name(name), "#include is not supported",
+                                     line=include_line)
     if kind is None:
         kind = TWIGL if mode else detect.detect_kind(code)
     if kind == TWIGL and not mode:
@@ -88,12 +116,28 @@ def from_code(code: str, name: str, *, kind: str | None = None, mode: str | None
                         origin=origin, theta=baked_theta(code))
 
 
-def read_text(path: Path) -> str:
-    """The UTF-8 text of ``path``; binary or undecodable files raise ``ShaderSourceError``."""
-    try:
-        data = path.read_bytes()
-    except OSError as err:
-        raise ShaderSourceError(str(path), f"cannot read: {err.strerror or err}") from err
+def source_bytes(code: str, common: str = "") -> int:
+    """The UTF-8 size of a program's text (code plus Common pass)."""
+    return len(code.encode("utf-8", "surrogatepass")) + len(common.encode("utf-8",
+                                                                         "surrogatepass"))
+
+
+def check_code_size(name: str, code: str, common: str = "") -> None:
+    """Refuse a program whose text is over ``MAX_CODE_BYTES`` (``UnsupportedShaderError``)."""
+    size = source_bytes(code, common)
+    if size > MAX_CODE_BYTES:
+        raise UnsupportedShaderError(safe_folder_name(name), f"source is {size} bytes, over "
+                                                             f"the limit of {MAX_CODE_BYTES}")
+
+
+def read_text(path: Path, max_bytes: int = MAX_FILE_BYTES) -> str:
+    """The UTF-8 text of the regular file ``path`` (at most ``max_bytes``).
+
+    Raises:
+        ShaderSourceError: not a regular file (FIFO, device, socket, folder), too large,
+            unreadable, binary or not UTF-8.
+    """
+    data = read_regular_file(path, max_bytes)
     if b"\x00" in data:
         raise ShaderSourceError(str(path), "binary data (NUL bytes), not program text")
     try:
@@ -104,11 +148,56 @@ def read_text(path: Path) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+def read_regular_file(path: Path, max_bytes: int) -> bytes:
+    """The bytes of ``path`` if it is (or links to) a regular file of at most ``max_bytes``.
+
+    It is checked before opening (so a device is never opened) and again on the open file
+    (``O_NONBLOCK``: a FIFO swapped in between cannot block), and read to ``max_bytes + 1`` at
+    most (a file still growing cannot exceed the limit).
+    """
+    try:
+        _check_regular(path, os.stat(path), max_bytes)
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError as err:
+        raise ShaderSourceError(str(path), f"cannot read: {err.strerror or err}") from err
+    try:
+        _check_regular(path, os.fstat(fd), max_bytes)
+        with os.fdopen(fd, "rb", closefd=False) as f:
+            data = f.read(max_bytes + 1)
+    except OSError as err:
+        raise ShaderSourceError(str(path), f"cannot read: {err.strerror or err}") from err
+    finally:
+        os.close(fd)
+    if len(data) > max_bytes:
+        raise ShaderSourceError(str(path), f"larger than the {max_bytes} byte limit")
+    return data
+
+
+def _check_regular(path: Path, st: os.stat_result, max_bytes: int) -> None:
+    if not stat.S_ISREG(st.st_mode):
+        raise ShaderSourceError(str(path), f"not a regular file ({_file_kind(st.st_mode)}); "
+                                           "only regular files are read")
+    if st.st_size > max_bytes:
+        raise ShaderSourceError(str(path), f"{st.st_size} bytes, larger than the {max_bytes} "
+                                           "byte limit")
+
+
+def _file_kind(mode: int) -> str:
+    for test, kind in ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"),
+                       (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"),
+                       (stat.S_ISDIR, "a folder")):
+        if test(mode):
+            return kind
+    return "not a file"
+
+
 def from_shadertoy_json(obj, origin: str) -> list[ShaderSource]:
     """Records from a parsed Shadertoy API object (outer, inner, or a list of them)."""
     if isinstance(obj, list):
         out: list[ShaderSource] = []
         for i, item in enumerate(obj):
+            if isinstance(item, list):
+                raise ShaderSourceError(f"{origin}#{i}", "a list inside a list of shaders")
             out.extend(from_shadertoy_json(item, f"{origin}#{i}"))
         return out
     if not isinstance(obj, dict):
@@ -116,40 +205,54 @@ def from_shadertoy_json(obj, origin: str) -> list[ShaderSource]:
     shader = obj.get("Shader", obj)
     if not isinstance(shader, dict) or "renderpass" not in shader:
         raise ShaderSourceError(origin, "JSON has no 'renderpass' list (not a Shadertoy export)")
-    info = shader.get("info") or {}
+    info = shader.get("info") if isinstance(shader.get("info"), dict) else {}
     name = str(info.get("id") or Path(origin.split("#")[0]).stem)
-    passes = shader["renderpass"]
+    image, common = _image_and_common(shader["renderpass"], name, origin)
+    code = image.get("code")
+    if not isinstance(code, str):
+        raise ShaderSourceError(origin, "image pass has no 'code' string")
+    check_code_size(name, code, common)
+    src = from_code(code, name, kind=SHADERTOY, origin=origin)
+    if common and detect.find_include(common):
+        raise UnsupportedShaderError(safe_folder_name(name), "#include in the Common pass")
+    return [ShaderSource(name=name, kind=SHADERTOY, mode="", code=src.code, origin=origin,
+                         channels=_channel_kinds(image), common=common)]
+
+
+def _image_and_common(passes, name: str, origin: str) -> tuple[dict, str]:
+    """The image pass and the Common pass code of a single-pass program."""
+    label = safe_folder_name(name)  # errors name the program as reports do, on one line
     if not isinstance(passes, list) or not passes:
         raise ShaderSourceError(origin, "'renderpass' is empty")
+    if not all(isinstance(p, dict) for p in passes):
+        raise ShaderSourceError(origin, "'renderpass' entries must be objects")
     for p in passes:
         ptype = str(p.get("type", "image")).lower()
         if ptype not in ("image", "common"):
             raise UnsupportedShaderError(
-                name, f"pass {p.get('name') or ptype!r} of type {ptype!r}: only single-pass "
+                label, f"pass {p.get('name') or ptype!r} of type {ptype!r}: only single-pass "
                 f"image programs are supported")
     images = [p for p in passes if str(p.get("type", "image")).lower() == "image"]
     if len(images) != 1:
-        raise UnsupportedShaderError(name, f"{len(images)} image passes (expected exactly one)")
+        raise UnsupportedShaderError(label, f"{len(images)} image passes (expected exactly one)")
     common = "\n".join(str(p.get("code") or "") for p in passes
                        if str(p.get("type", "")).lower() == "common")
-    image = images[0]
-    code = image.get("code")
-    if not isinstance(code, str):
-        raise ShaderSourceError(origin, "image pass has no 'code' string")
+    return images[0], common
+
+
+def _channel_kinds(image: dict) -> tuple[str, ...]:
+    """How iChannel0..3 are sampled ("2d", "cube", "3d"), from the image pass's inputs."""
     channels = ["2d"] * 4
-    for inp in image.get("inputs") or []:
+    inputs = image.get("inputs") if isinstance(image.get("inputs"), list) else []
+    for inp in (i for i in inputs if isinstance(i, dict)):
         ch = inp.get("channel")
         ctype = str(inp.get("ctype") or inp.get("type") or "texture").lower()
         if isinstance(ch, int) and 0 <= ch < 4:
             channels[ch] = CHANNEL_TYPES.get(ctype, "2d")
-    src = from_code(code, name, kind=SHADERTOY, origin=origin)
-    if common and detect.find_include(common):
-        raise UnsupportedShaderError(name, "#include in the Common pass")
-    return [ShaderSource(name=src.name, kind=SHADERTOY, mode="", code=src.code, origin=origin,
-                         channels=tuple(channels), common=common)]
+    return tuple(channels)
 
 
-def _json_or_none(text: str):
+def _json_or_none(text: str, origin: str):
     stripped = text.lstrip()
     if not stripped.startswith(("{", "[")):
         return None
@@ -157,6 +260,8 @@ def _json_or_none(text: str):
         return json.loads(text)
     except json.JSONDecodeError:
         return None
+    except RecursionError as err:
+        raise ShaderSourceError(origin, "JSON nested too deeply") from err
 
 
 def read_twigl_mode_file(path: Path) -> str:
@@ -182,7 +287,7 @@ def load_file(path: str | os.PathLike, *, kind: str | None = None,
     text = read_text(path)
     if not text.strip():
         raise ShaderSourceError(str(path), "the file is empty")
-    obj = _json_or_none(text) if kind != TWIGL else None
+    obj = _json_or_none(text, str(path)) if kind != TWIGL else None
     if obj is not None:
         return from_shadertoy_json(obj, str(path))
     if path.suffix.lower() == ".json":
@@ -197,7 +302,27 @@ def load_file(path: str | os.PathLike, *, kind: str | None = None,
 
 
 def load_manifest(path: Path) -> list[ShaderSource]:
-    """Records for every path listed in a manifest (relative paths are from its folder)."""
+    """Records for every path listed in a manifest (relative paths are from its folder).
+
+    Raises:
+        ShaderSourceError: a listed path is missing, the manifest includes itself (directly or
+            through others: the message names the cycle) or manifests nest too deeply.
+    """
+    chain = _MANIFEST_CHAIN.get()
+    key = os.path.realpath(path)
+    if key in chain:
+        cycle = " -> ".join([*chain[chain.index(key):], key])
+        raise ShaderSourceError(str(path), f"manifest cycle: {cycle}")
+    if len(chain) >= MAX_MANIFEST_DEPTH:
+        raise ShaderSourceError(str(path), f"manifests nested deeper than {MAX_MANIFEST_DEPTH}")
+    token = _MANIFEST_CHAIN.set(chain + (key,))
+    try:
+        return _load_manifest_entries(path)
+    finally:
+        _MANIFEST_CHAIN.reset(token)
+
+
+def _load_manifest_entries(path: Path) -> list[ShaderSource]:
     out: list[ShaderSource] = []
     for raw in read_text(path).split("\n"):
         entry = raw.split("#", 1)[0].strip() if not raw.lstrip().startswith("#") else ""
@@ -242,17 +367,33 @@ def load_path(path: str | os.PathLike, *, kind: str | None = None,
     return load_file(path, kind=kind, mode=mode)
 
 
+# generated programs (glsl_transpile.synth: "synth:COUNT@SEED") are specs, not paths
+_GENERATED_SPEC_RE = re.compile(r"^synth:")
+
+
 def _is_synth_spec(path: str | os.PathLike) -> bool:
-    return isinstance(path, str) and path.startswith("synth:")
+    return isinstance(path, str) and bool(_GENERATED_SPEC_RE.match(path))
 
 
-def load_sources(paths: Iterable[str | os.PathLike], *, on_error=None) -> list[ShaderSource]:
-    """Records from many paths. ``on_error(path, err)``, if given, receives per-file errors
-    (``TranspileError``) and loading goes on; without it the first error propagates.
-    Duplicate names raise ``ShaderSourceError`` (a program's name is its output folder)."""
+def missing_inputs(sources: Iterable[str | os.PathLike]) -> list[str]:
+    """The SOURCE arguments that are neither an existing path nor a generated-program spec
+    (CLIs check them before any work, and exit with an error naming them)."""
+    return [str(s) for s in sources
+            if not _GENERATED_SPEC_RE.match(str(s)) and not os.path.exists(s)]
+
+
+def load_sources(paths: Iterable[str | os.PathLike], *, on_error=None,
+                 builtin: bool = False) -> list[ShaderSource]:
+    """Records from many paths (after the built-in pack, with ``builtin``), with names unique
+    across all of them (``program_names.assign_unique_names``: where names clash, each is
+    qualified by its path). ``on_error(path, err)``, if given, receives per-file errors
+    (``TranspileError``) and loading goes on; without it the first error propagates."""
     from .errors import TranspileError
 
     out: list[ShaderSource] = []
+    if builtin:
+        from .pack import load_builtin_pack  # the pack reads its files through this module
+        out += load_builtin_pack()
     for p in paths:
         p = p if _is_synth_spec(p) else Path(p)
         files = list(iter_program_files(p)) if isinstance(p, Path) and p.is_dir() else [p]
@@ -263,10 +404,4 @@ def load_sources(paths: Iterable[str | os.PathLike], *, on_error=None) -> list[S
                 if on_error is None:
                     raise
                 on_error(f, err)
-    seen: dict[str, str] = {}
-    for s in out:
-        if s.name in seen:
-            raise ShaderSourceError(s.origin, f"duplicate program name {s.name!r} "
-                                              f"(also {seen[s.name]})")
-        seen[s.name] = s.origin
-    return out
+    return assign_unique_names(out)

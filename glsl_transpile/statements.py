@@ -28,11 +28,10 @@ def zero_value(type_name: str, structs: dict) -> str | None:
 class StatementWalker:
     """One pass over the code tokens tracking scope, structs, functions and statement starts."""
 
-    def __init__(self, tokens: list[Token], shader: str, *, rename_main: bool = True,
+    def __init__(self, tokens: list[Token], *, rename_main: bool = True,
                  unconst_lines: frozenset[int] = frozenset(), zero_only: bool = False):
         self.zero_only = zero_only
         self.tokens = tokens
-        self.shader = shader
         self.rename_main = rename_main
         self.unconst_lines = unconst_lines
         self.code = [t for t in tokens if t.is_code and not t.pp]
@@ -73,7 +72,7 @@ class StatementWalker:
         while k < len(self.code):
             t = self.text(k)
             if start and (depth == 0 or paren == 0 or for_header == paren):
-                nk = self.statement(k, depth, func_ret)
+                nk = self.statement(k, depth)
                 if nk != k:
                     k, start = nk, True
                     continue
@@ -175,7 +174,7 @@ class StatementWalker:
                 body.append(f"v.{fname}={z};")
         return f"{name} _kZero_{name}(){{{''.join(body)}return v;}}"
 
-    def statement(self, k: int, depth: int, func_ret: str | None) -> int:
+    def statement(self, k: int, depth: int) -> int:
         """Handle a declaration starting at ``k``; return the index after it (``k`` if none)."""
         j, quals, location = k, set(), None
         while True:
@@ -204,8 +203,8 @@ class StatementWalker:
         type_end = j + 1
         if self.text(type_end) == "[":
             type_end = self.skip_balanced(type_end)
-        if self.code[type_end].kind != IDENT if type_end < len(self.code) else True:
-            return k
+        if type_end >= len(self.code) or self.code[type_end].kind != IDENT:
+            return k  # no declared name follows the type
         if self.text(type_end + 1) not in (";", ",", "=", "["):
             return k  # a function definition or prototype
         if depth == 0 and self.zero_only:

@@ -2,18 +2,25 @@
 
 Owns device choice, buffers, pipelines, batched dispatch, the hand-off to torch, time sampling,
 MixUp/CutMix, and the render-to-disk and benchmark command lines. Must not know about training.
-Public surface: ``Renderer``, ``RendererConfig``, ``RenderRequest`` and the error classes.
+Public surface: ``Renderer`` (``load``, ``render``, ``submit``, ``status``, ``close``),
+``RendererConfig``, ``RenderRequest``, the result types ``PendingRender``, ``ProgramStatus``,
+``RendererStatus``, and the error classes.
 """
-from .errors import (DeviceNotFoundError, RenderConsistencyError, RenderError,
-                     RenderTimeoutError, VulkanError)
+from .config import RendererConfig, RenderRequest
+from .errors import (DeviceNotFoundError, ProgramFailedError, RenderConsistencyError,
+                     RenderError, RenderTimeoutError, VulkanError)
+
+_LAZY = {"Renderer": "renderer", "RendererStatus": "renderer", "PendingRender": "pending",
+         "ProgramStatus": "programs"}
 
 
-def __getattr__(name):  # the renderer imports torch: load it only when asked for
-    if name in ("Renderer", "RendererConfig", "RenderRequest", "ProgramState"):
-        from . import renderer
-        return getattr(renderer, name)
+def __getattr__(name):  # these import torch and vulkan: load them only when asked for
+    if name in _LAZY:
+        from importlib import import_module
+        return getattr(import_module(f".{_LAZY[name]}", __name__), name)
     raise AttributeError(name)
 
 
-__all__ = ["DeviceNotFoundError", "ProgramState", "RenderConsistencyError", "RenderError", "RenderRequest",
-           "RenderTimeoutError", "Renderer", "RendererConfig", "VulkanError"]
+__all__ = ["DeviceNotFoundError", "PendingRender", "ProgramFailedError", "ProgramStatus",
+           "RenderConsistencyError", "RenderError", "RenderRequest", "RenderTimeoutError",
+           "Renderer", "RendererConfig", "RendererStatus", "VulkanError"]

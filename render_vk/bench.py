@@ -51,13 +51,14 @@ def _time_batched(renderer: Renderer, programs: list[int], times: list[float], r
     for _ in range(repeats):
         req = RenderRequest(programs, times, res, res)
         start = time.perf_counter()
-        images = renderer.render(req)
-        _sync(images)  # with a timeline hand-off to CUDA, render() returns before the device
-        wall = time.perf_counter() - start
-        t0 = time.perf_counter()
-        _sync(images[:, :, :1, :1].sum())  # touch the tensor: the hand-off is a view, no copy
-        handoff = time.perf_counter() - t0
-        timed = renderer.last_dispatch_seconds()
+        with renderer.submit(req) as pending:  # zero-copy, as the trainer takes them
+            images = pending.result()
+            _sync(images)  # with a timeline hand-off to CUDA, result() returns before the device
+            wall = time.perf_counter() - start
+            t0 = time.perf_counter()
+            _sync(images[:, :, :1, :1].sum())  # touch the tensor: the hand-off is a view
+            handoff = time.perf_counter() - t0
+            timed = pending.dispatch_seconds()
         device = None if timed is None else sum(timed)
         if best is None or wall < best["wall_s"]:
             best = {"wall_s": wall, "device_s": device, "handoff_s": handoff}
@@ -80,7 +81,7 @@ def _time_baseline(gl: GLReference, renderer: Renderer, programs: list[int],
         by_prog.setdefault(p, []).append(t)
     total = 0.0
     for p, ts in by_prog.items():
-        frag = to_fragment(renderer.programs[p].source)
+        frag = to_fragment(renderer.program(p).source)
         try:
             gl.render(frag, [FrameInputs(ts[0])], res, res)  # compile + warm up
         except ReferenceCompileError:
@@ -104,7 +105,7 @@ def _per_program(renderer, gl, args) -> list[dict]:
     rows = []
     n = args.per_program
     for p in renderer.ok_indices():
-        state = renderer.programs[p]
+        state = renderer.program(p)
         times = [0.25 + 0.5 * i for i in range(n)]
         _time_batched(renderer, [p] * n, times, args.resolution)  # warm up
         b = _time_batched(renderer, [p] * n, times, args.resolution, repeats=2)
@@ -214,14 +215,15 @@ def main(argv: list[str] | None = None) -> int:
             if gl is not None:
                 gl.close()
         _print_table(rows, total, renderer.device_name, baseline_device, args.resolution)
-        print(f"output {args.output}, hand-off {type(renderer.handoff).__name__}, watchdog "
+        status = renderer.status()
+        print(f"output {args.output}, hand-off {status.handoff}, watchdog "
               f"{'off' if args.no_watchdog else 'on'}")
         result = {"device": renderer.device_name, "baseline_device": baseline_device,
-                  "output": args.output, "handoff": type(renderer.handoff).__name__,
+                  "output": args.output, "handoff": status.handoff,
                   "watchdog": not args.no_watchdog,
                   "resolution": args.resolution, "total": total, "programs": rows,
                   "median_compile_s": statistics.median(
-                      p.compile_seconds for p in renderer.programs)}
+                      p.compile_seconds for p in renderer.programs())}
     if args.json:
         atomic_write_bytes(args.json, json.dumps(result, indent=1).encode())
     return 0

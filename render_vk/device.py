@@ -126,6 +126,7 @@ class VulkanDevice:
             self._stack.callback(vk.vkDestroyDevice, self.device, None)
             self.queue = vk.vkGetDeviceQueue(self.device, self.queue_family, 0)
             self.memory_properties = vk.vkGetPhysicalDeviceMemoryProperties(self.physical)
+            self.properties = vk.vkGetPhysicalDeviceProperties(self.physical)
         except BaseException:
             self._stack.close()
             raise

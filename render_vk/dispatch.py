@@ -12,10 +12,12 @@ import vulkan as vk
 from glsl_transpile.abi import PUSH_BYTES, pack_push, workgroups
 
 from .errors import RenderTimeoutError
+from .memory import HostBuffer
 from .vkcall import vk_errors
 
 _STAGE = vk.VK_SHADER_STAGE_COMPUTE_BIT
 _SHADER_STAGE = vk.VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT
+_WAIT_SLICE_S = 0.25
 
 
 @dataclass(frozen=True)
@@ -60,7 +62,15 @@ class CommandStream:
         self._queries = None
         self._query_count = 0
         self._stamped = 0
+        self._marked = False
+        self._submitted = False
         self._stack.callback(self._destroy_queries)
+        # dispatches finished so far, written by the device after each one (watchdog): read
+        # from mapped memory, it names a hung batch's culprit without a Vulkan call, which on
+        # lavapipe would block until the hung work ends
+        self.progress = HostBuffer(device, 4, usage=vk.VK_BUFFER_USAGE_TRANSFER_DST_BIT,
+                                   cached=False)
+        self._stack.callback(self.progress.close)
 
     def _destroy_queries(self) -> None:
         if self._queries is not None:
@@ -76,6 +86,13 @@ class CommandStream:
                 queryType=vk.VK_QUERY_TYPE_TIMESTAMP, queryCount=count), None)
         self._query_count = count
 
+    def dispatches_done(self) -> int | None:
+        """How many dispatches of the last submission have finished so far (no waiting);
+        None if it was not submitted with ``timed``."""
+        if not self._marked:
+            return None
+        return int(self.progress.array[:4].view(np.uint32)[0])
+
     def dispatch_seconds(self) -> list[float] | None:
         """Device time of each dispatch of the last (finished) submission, if timestamped."""
         if not self._stamped:
@@ -89,27 +106,33 @@ class CommandStream:
         period = self.device.info.timestamp_period_ns * 1e-9
         return list(np.diff(ticks) * period)
 
-    def submit(self, dispatches: list[Dispatch], *, timestamps: bool = False,
+    def submit(self, dispatches: list[Dispatch], *, timed: bool = False,
                waits: Sequence[tuple[object, int]] = (),
                signals: Sequence[tuple[object, int]] = ()) -> None:
         """Record every dispatch into the command buffer and submit it (does not wait).
 
-        With ``timestamps`` (and device support) a timestamp follows each dispatch so that
-        ``dispatch_seconds`` can tell how long each program took. ``waits`` and ``signals`` are
+        With ``timed`` the dispatches run one after the other; a timestamp follows each one
+        (where the device has them) so that ``dispatch_seconds`` can tell how long each program
+        took, and a progress count (``dispatches_done``). ``waits`` and ``signals`` are
         (timeline semaphore, value) pairs: the dispatches start once every wait is reached, and
         each signal is set when they are done (the fence is signalled as well)."""
         cmd = self.cmd
-        vk.vkResetCommandBuffer(cmd, 0)
-        vk.vkBeginCommandBuffer(cmd, vk.VkCommandBufferBeginInfo(
-            flags=vk.VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT))
-        stamp = timestamps and self.device.info.timestamp_period_ns > 0
+        with vk_errors("vkResetCommandBuffer"):
+            vk.vkResetCommandBuffer(cmd, 0)
+        with vk_errors("vkBeginCommandBuffer"):
+            vk.vkBeginCommandBuffer(cmd, vk.VkCommandBufferBeginInfo(
+                flags=vk.VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT))
+        stamp = timed and self.device.info.timestamp_period_ns > 0
         self._stamped = len(dispatches) + 1 if stamp else 0
+        self._marked = timed
         if stamp:
             self._ensure_queries(self._stamped)
             vk.vkCmdResetQueryPool(cmd, self._queries, 0, self._stamped)
             vk.vkCmdWriteTimestamp(cmd, vk.VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, self._queries, 0)
-        self._record(dispatches, stamp)
-        vk.vkEndCommandBuffer(cmd)
+        self.progress.array[:4] = 0
+        self._record(dispatches, timed, stamp)
+        with vk_errors("vkEndCommandBuffer", dispatches=len(dispatches)):
+            vk.vkEndCommandBuffer(cmd)
         submit = vk.VkSubmitInfo(commandBufferCount=1, pCommandBuffers=[cmd])
         if waits or signals:
             values = vk.VkTimelineSemaphoreSubmitInfo(
@@ -125,16 +148,20 @@ class CommandStream:
         with vk_errors("vkQueueSubmit", dispatches=len(dispatches)):
             vk.vkResetFences(self.device.device, 1, [self.fence])
             vk.vkQueueSubmit(self.device.queue, 1, [submit], self.fence)
+        self._submitted = True
 
-    def _record(self, dispatches: list[Dispatch], stamp: bool) -> None:
+    def _record(self, dispatches: list[Dispatch], timed: bool, stamp: bool) -> None:
         """The per-dispatch commands, through the raw cffi functions: the binding's argument
         conversion cost about 25 us a call, i.e. 15 ms for a batch of 256 programs."""
         lib, ffi, cmd = vk.lib, vk.ffi, self.cmd
         layout = self.layout.pipeline_layout
         compute, shader_stage = vk.VK_PIPELINE_BIND_POINT_COMPUTE, _SHADER_STAGE
-        barrier = vk.VkMemoryBarrier(srcAccessMask=vk.VK_ACCESS_SHADER_WRITE_BIT,
-                                     dstAccessMask=vk.VK_ACCESS_SHADER_WRITE_BIT)
+        barrier = vk.VkMemoryBarrier(
+            srcAccessMask=vk.VK_ACCESS_SHADER_WRITE_BIT,
+            dstAccessMask=vk.VK_ACCESS_SHADER_WRITE_BIT | vk.VK_ACCESS_TRANSFER_WRITE_BIT)
         barrier_ptr = ffi.addressof(barrier)
+        after = shader_stage | vk.VK_PIPELINE_STAGE_TRANSFER_BIT
+        progress = self.progress.buffer
         push = ffi.new("char[]", PUSH_BYTES)
         bound_pipeline = bound_set = None
         for i, d in enumerate(dispatches):
@@ -148,23 +175,35 @@ class CommandStream:
             ffi.memmove(push, d.push_constants(), PUSH_BYTES)  # copied into the command buffer
             lib.vkCmdPushConstants(cmd, layout, _STAGE, 0, PUSH_BYTES, push)
             lib.vkCmdDispatch(cmd, *d.groups())
-            if stamp:  # serialise so each interval is one program's own time
-                lib.vkCmdPipelineBarrier(cmd, shader_stage, shader_stage, 0, 1, barrier_ptr, 0,
+            if timed:  # serialise so each interval is one program's own time
+                lib.vkCmdPipelineBarrier(cmd, shader_stage, after, 0, 1, barrier_ptr, 0,
                                          ffi.NULL, 0, ffi.NULL)
-                lib.vkCmdWriteTimestamp(cmd, shader_stage, self._queries, i + 1)
+                if stamp:
+                    lib.vkCmdWriteTimestamp(cmd, shader_stage, self._queries, i + 1)
+                lib.vkCmdFillBuffer(cmd, progress, 0, 4, i + 1)
 
     def wait(self, timeout_s: float, what: str = "batch") -> float:
         """Wait for the last submission; returns seconds waited; ``RenderTimeoutError`` past
-        ``timeout_s`` (the device may still be busy then: the caller must rebuild it)."""
+        ``timeout_s`` (the device may still be busy then: the caller must abandon it). Waits in
+        short slices, so that Ctrl-C is handled within a fraction of a second."""
         start = time.perf_counter()
-        try:
-            vk.vkWaitForFences(self.device.device, 1, [self.fence], vk.VK_TRUE,
-                               int(timeout_s * 1e9))
-        except vk.VkTimeout as err:
-            raise RenderTimeoutError(what, timeout_s) from err
-        except vk.VkErrorDeviceLost as err:
-            raise RenderTimeoutError(what, time.perf_counter() - start) from err
-        return time.perf_counter() - start
+        deadline = start + timeout_s
+        while True:
+            left = deadline - time.perf_counter()
+            try:
+                vk.vkWaitForFences(self.device.device, 1, [self.fence], vk.VK_TRUE,
+                                   int(max(0.0, min(left, _WAIT_SLICE_S)) * 1e9))
+                return time.perf_counter() - start
+            except vk.VkTimeout as err:
+                if time.perf_counter() >= deadline:
+                    raise RenderTimeoutError(what, timeout_s) from err
+            except vk.VkErrorDeviceLost as err:
+                raise RenderTimeoutError(what, time.perf_counter() - start) from err
+
+    def done(self) -> bool:
+        """Whether the last submission (if any) has finished (no waiting)."""
+        return (not self._submitted
+                or vk.lib.vkGetFenceStatus(self.device.device, self.fence) == vk.VK_SUCCESS)
 
     def close(self) -> None:
         self._stack.close()

@@ -21,13 +21,24 @@ class DeviceNotFoundError(RenderError):
     """No Vulkan device matches the request; the message lists the devices that exist."""
 
 
-class RenderTimeoutError(RenderError):
+class ProgramFailedError(RenderError):
+    """Programs of a request failed while it rendered (too slow, loop cap, a pipeline the
+    driver rejected): they are now marked so (``Renderer.program(i).status``) and the request's
+    images are not returned; rendering the others again works."""
+
+    def __init__(self, programs: list[str], message: str):
+        self.programs = list(programs)
+        super().__init__(message)
+
+
+class RenderTimeoutError(ProgramFailedError):
     """A program ran past its time budget (or hung the device) and was stopped."""
 
-    def __init__(self, shader: str, seconds: float):
+    def __init__(self, shader: str, seconds: float, programs: list[str] | None = None):
         self.shader = shader
         self.seconds = seconds
-        super().__init__(f"{shader}: rendering took longer than {seconds:.1f} s and was stopped")
+        super().__init__(programs if programs is not None else [shader],
+                         f"{shader}: rendering took longer than {seconds:.1f} s and was stopped")
 
 
 class RenderConsistencyError(RenderError):

@@ -1,4 +1,4 @@
-"""Per-sample uniform records with the platform's values (DESIGN.md); the layout is
+"""Per-sample uniform records with the platform's values (docs/DESIGN.md); the layout is
 ``glsl_transpile.abi.FRAME_DTYPE``, as the kernels read it."""
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ def pack_frames(times_seconds: Sequence[float], frames: Sequence[int] | None = N
     writing output images ``out_index`` (default 0..N-1), reading parameters from
     ``param_base`` (default 0).
 
-    Returns a structured array of ``FRAME_DTYPE`` (DESIGN.md: iTimeDelta = 1/fps,
+    Returns a structured array of ``FRAME_DTYPE`` (docs/DESIGN.md: iTimeDelta = 1/fps,
     iFrameRate = fps, iMouse = 0, iDate as given, iSampleRate = 44100, iChannelTime = 0).
     """
     n = len(times_seconds)

@@ -48,7 +48,7 @@ class ReferenceCompileError(RenderError):
 
 @dataclass(frozen=True)
 class FrameInputs:
-    """Uniform values of one sample (DESIGN.md's contract)."""
+    """Uniform values of one sample (docs/DESIGN.md's contract)."""
 
     time: float
     frame: int = 0

@@ -1,9 +1,11 @@
 """How a slot's pixels reach their consumer, and how the slot comes back for the next batch.
 
-The renderer keeps a ring of slots. A batch is handed out (``hand_out``, from
-``PendingRender.result()``); later its consumer is done with the pixels (``release``, explicit,
-or implicit when the slot is about to be reused: everything the consumer queued until then may
-read them); only then may a new batch be rendered into the slot (``before_submit``).
+The renderer keeps a ring of slots, each with a ``Lease``: the hand-off state of the batch its
+pixels hold. A batch is handed out (``hand_out``, from ``PendingRender.result()``); later its
+consumer says it is done with the pixels (``release``: everything the consumer queued until then
+may still read them); only then may a new batch be rendered into the slot (``before_submit``).
+A slot whose batch was handed out and not released is never rendered into (``ring.py`` raises
+instead), so zero-copy images are never overwritten under a reader.
 
 ``FenceHandoff``: the host waits for the batch's fence before handing it out.
   - Without a CUDA device the consumer is the host itself, so a release needs nothing.
@@ -34,6 +36,26 @@ from .timeline import TimelineSemaphore
 log = logging.getLogger(__name__)
 
 
+class Lease:
+    """The hand-off state of one slot's pixels (owned and changed by the hand-offs here)."""
+
+    __slots__ = ("serial", "handed_out", "released", "release_mark")
+
+    def __init__(self):
+        self.serial = 0              # timeline value the device signals when the batch is done
+        self.handed_out = False      # result() gave the images to a consumer
+        self.released = False        # the consumer said it is done with them
+        self.release_mark = None     # what reuse waits for: a CUDA event or a timeline value
+
+    @property
+    def held(self) -> bool:
+        """Handed out and not released: the slot must not be rendered into."""
+        return self.handed_out and not self.released
+
+    def reset(self) -> None:
+        self.handed_out, self.released, self.release_mark = False, False, None
+
+
 class FenceHandoff:
     """Host-fence hand-off; ``cuda_device`` set when the pixels live in CUDA memory."""
 
@@ -42,27 +64,31 @@ class FenceHandoff:
     def __init__(self, cuda_device: int | None = None):
         self.cuda_device = cuda_device
 
-    def before_submit(self, slot) -> tuple[list, list]:
-        """Make the slot writable again; returns (waits, signals) for the submission."""
-        if slot.handed_out and self.cuda_device is not None:
-            if slot.release_mark is None:
-                self.release(slot)
-            slot.release_mark.synchronize()
-        slot.handed_out, slot.release_mark = False, None
+    def before_submit(self, lease: Lease) -> tuple[list, list]:
+        """Make the slot writable again (a released lease); returns (waits, signals) for the
+        submission."""
+        if lease.release_mark is not None:
+            lease.release_mark.synchronize()
+        lease.reset()
         return [], []
 
-    def retire(self, slot, timeout_s: float) -> None:
+    def retire(self, lease: Lease, timeout_s: float) -> None:
         """Before the slot's memory is freed: wait on the host until the consumer is done."""
-        self.before_submit(slot)
+        if lease.held:
+            self.release(lease)
+        self.before_submit(lease)
 
-    def hand_out(self, slot) -> None:
-        slot.handed_out = True
+    def hand_out(self, lease: Lease) -> None:
+        lease.handed_out = True
 
-    def release(self, slot) -> None:
-        if slot.handed_out and slot.release_mark is None and self.cuda_device is not None:
+    def release(self, lease: Lease) -> None:
+        if not lease.held:
+            return
+        lease.released = True
+        if self.cuda_device is not None:
             event = torch.cuda.Event()
             event.record(torch.cuda.current_stream(self.cuda_device))
-            slot.release_mark = event
+            lease.release_mark = event
 
     def close(self) -> None:
         pass
@@ -111,36 +137,35 @@ class TimelineHandoff:
     def waits_on_host(self) -> bool:
         return self.consumer.waits_on_host
 
-    def before_submit(self, slot) -> tuple[list, list]:
+    def before_submit(self, lease: Lease) -> tuple[list, list]:
         waits = []
-        if slot.handed_out:
-            if slot.release_mark is None:
-                self.release(slot)
-            waits.append((self.released.semaphore, slot.release_mark))
+        if lease.release_mark is not None:
+            waits.append((self.released.semaphore, lease.release_mark))
         self._serial += 1
-        slot.serial, slot.handed_out, slot.release_mark = self._serial, False, None
+        lease.reset()
+        lease.serial = self._serial
         return waits, [(self.rendered.semaphore, self._serial)]
 
-    def retire(self, slot, timeout_s: float) -> None:
+    def retire(self, lease: Lease, timeout_s: float) -> None:
         """Before the slot's memory is freed: wait on the host until the consumer is done."""
-        if not slot.handed_out:
-            return
-        if slot.release_mark is None:
-            self.release(slot)
-        if not self.released.wait(slot.release_mark, timeout_s):
+        if lease.held:
+            self.release(lease)
+        if lease.release_mark is not None and not self.released.wait(lease.release_mark,
+                                                                     timeout_s):
             log.warning("the consumer did not release a slot within %.1f s; freeing it anyway",
                         timeout_s)
-        slot.handed_out, slot.release_mark = False, None
+        lease.reset()
 
-    def hand_out(self, slot) -> None:
-        self.consumer.wait_rendered(slot.serial)
-        slot.handed_out = True
+    def hand_out(self, lease: Lease) -> None:
+        self.consumer.wait_rendered(lease.serial)
+        lease.handed_out = True
 
-    def release(self, slot) -> None:
-        if slot.handed_out and slot.release_mark is None:
-            self._releases += 1
-            self.consumer.signal_released(self._releases)
-            slot.release_mark = self._releases
+    def release(self, lease: Lease) -> None:
+        if not lease.held:
+            return
+        self._releases += 1
+        self.consumer.signal_released(self._releases)
+        lease.released, lease.release_mark = True, self._releases
 
     def close(self) -> None:
         """CUDA's imports first, then the Vulkan semaphores."""

@@ -8,8 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
+from glsl_transpile.plumbing.config import ConfigError
+from glsl_transpile.program_names import check_output_folders
 
+from .program_draws import ProgramDraws
 from .timesample import TimeSampling, sample_times
 
 
@@ -39,11 +41,19 @@ def _per_program(names, ok, args, sampling, rank, world, ext) -> list[Job]:
     return jobs
 
 
+def _draws(ok: list[int], args) -> ProgramDraws:
+    """Uniform draws over the working programs, or shard by shard (``--shard-programs``)."""
+    shard = getattr(args, "shard_programs", 0) or 0
+    images = getattr(args, "shard_images", 0) or 0
+    return ProgramDraws(len(ok), args.seed, shard, images or 32 * shard)
+
+
 def _random_programs(names, ok, args, sampling, rank, world, ext) -> list[Job]:
     counts: dict[int, int] = {}
     jobs = []
+    draws = _draws(ok, args)
     for g in range(args.total):
-        p = ok[int(np.random.default_rng([args.seed, g]).integers(len(ok)))]
+        p = ok[int(draws.draw(g)[0])]
         k = counts.get(p, 0)
         counts[p] = k + 1
         path = (args.out / names[p] / f"{k:06d}.{ext}" if args.layout == "per-program"
@@ -57,15 +67,15 @@ def _random_programs(names, ok, args, sampling, rank, world, ext) -> list[Job]:
 def _mixed(names, ok, args, sampling, rank, world, ext) -> list[Job]:
     k = args.mixup or args.cutmix
     if len(ok) < k:
-        raise ValueError(f"mixing {k} programs per image needs at least {k} working programs "
-                         f"(have {len(ok)})")
+        raise ConfigError(f"mixing {k} programs per image needs at least {k} working programs "
+                          f"(have {len(ok)})")
     total = args.total or (args.samples or 8) * len(ok)
     jobs = []
+    draws = _draws(ok, args)
     for g in range(total):
         if g % world != rank:
             continue
-        chosen = np.random.default_rng([args.seed, g, k]).choice(len(ok), size=k, replace=False)
-        progs = tuple(ok[int(c)] for c in chosen)
+        progs = tuple(ok[int(c)] for c in draws.draw(g, k))
         times = tuple(float(sample_times(sampling, names[p], [g])[0]) for p in progs)
         jobs.append(Job(g, args.out / f"{g:06d}.{ext}", progs, times, (g,) * k))
     return jobs
@@ -74,6 +84,7 @@ def _mixed(names, ok, args, sampling, rank, world, ext) -> list[Job]:
 def plan_jobs(programs, args, sampling: TimeSampling, rank: int = 0, world: int = 1) -> list[Job]:
     """Every image this rank must produce (written or not)."""
     names = [p.name for p in programs]
+    check_output_folders(args.out, names)  # names are safe by construction; the folders too
     ok = [i for i, p in enumerate(programs) if p.status == "ok"]
     ext = args.format
     if args.mixup or args.cutmix:

@@ -15,19 +15,47 @@ def dirichlet_weights(batch: int, k: int, generator: torch.Generator | None = No
     return (e / e.sum(dim=1, keepdim=True)).to(device=device, dtype=torch.float32)
 
 
-def mixup(images: torch.Tensor, weights: torch.Tensor) -> torch.Tensor:
-    """Weighted sums of groups of k images.
+MIX_LAYOUTS = ("group", "component")
+
+
+def mixup(images: torch.Tensor, weights: torch.Tensor, *, layout: str = "group",
+          out_dtype: torch.dtype = torch.uint8) -> torch.Tensor:
+    """Weighted sums of k images each: ``sum_i w_i * img_i`` (the project's one MixUp).
+
+    The sum runs on the images' device one component at a time, so memory stays at one float
+    batch whatever k is.
 
     Args:
-        images: ``(B*k, 3, H, W)`` uint8 (any strides), group g = rows ``g*k .. g*k+k-1``.
-        weights: ``(B, k)`` float, rows summing to 1.
+        images: ``(B*k, 3, H, W)`` uint8 (0..255) or float (0..1), any strides. ``layout``
+            "group": image b's components are rows ``b*k .. b*k+k-1`` (the render CLI draws a
+            group per image); "component": component i of every image is rows
+            ``i*B .. i*B+B-1`` (live training renders one batch per component).
+        weights: ``(B, k)`` float, rows summing to 1 (moved to the images' device).
+        out_dtype: ``torch.uint8`` -> ``round(sum)`` clamped to 0..255 (uint8 images only);
+            a float type -> the sum in [0, 1] (uint8 images are scaled by 1/255).
     Returns:
-        ``(B, 3, H, W)`` uint8, ``round(sum_i w_i * img_i)``.
+        ``(B, 3, H, W)`` of ``out_dtype``.
+    Raises:
+        ValueError: unknown layout, a row count that is not B*k, or uint8 output of float
+            images.
     """
     b, k = weights.shape
-    x = images.reshape(b, k, *images.shape[1:]).to(torch.float32)
-    w = weights.to(device=images.device, dtype=torch.float32).view(b, k, 1, 1, 1)
-    return (x * w).sum(dim=1).round_().clamp_(0, 255).to(torch.uint8)
+    if layout not in MIX_LAYOUTS or images.shape[0] != b * k:
+        raise ValueError(f"mixup: layout {layout!r} (valid: {', '.join(MIX_LAYOUTS)}) of "
+                         f"{images.shape[0]} images does not hold {b} x {k} components")
+    uint8_in = images.dtype == torch.uint8
+    if out_dtype == torch.uint8 and not uint8_in:
+        raise ValueError("mixup: uint8 output needs uint8 images")
+    w = weights.to(device=images.device, dtype=torch.float32)
+    if uint8_in and out_dtype != torch.uint8:
+        w = w / 255.0
+    mixed = torch.zeros((b, *images.shape[1:]), device=images.device)
+    for i in range(k):
+        part = images[i::k] if layout == "group" else images[i * b:(i + 1) * b]
+        mixed.add_(part.to(torch.float32) * w[:, i].view(-1, 1, 1, 1))
+    if out_dtype == torch.uint8:
+        return mixed.round_().clamp_(0, 255).to(torch.uint8)
+    return mixed.clamp_(0.0, 1.0).to(out_dtype)
 
 
 def cutmix_boxes(weights: torch.Tensor, height: int, width: int,

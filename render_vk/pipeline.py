@@ -42,8 +42,10 @@ class KernelLayout:
         self._stack.close()
 
 
-def create_pipeline(device, layout: KernelLayout, spirv: bytes, name: str):
-    """A compute pipeline for ``spirv``; returns (pipeline, destroy callback)."""
+def create_pipeline(device, layout: KernelLayout, spirv: bytes, name: str, *,
+                    cache=vk.VK_NULL_HANDLE):
+    """A compute pipeline for ``spirv`` (through the ``VkPipelineCache`` ``cache``); returns
+    (pipeline, destroy callback)."""
     dev = device.device
     with vk_errors("vkCreateShaderModule", shader=name, size_bytes=len(spirv)):
         module = vk.vkCreateShaderModule(
@@ -55,7 +57,7 @@ def create_pipeline(device, layout: KernelLayout, spirv: bytes, name: str):
                                                    flags=flags)
         info = vk.VkComputePipelineCreateInfo(stage=stage, layout=layout.pipeline_layout)
         with vk_errors("vkCreateComputePipelines", shader=name):
-            pipeline = vk.vkCreateComputePipelines(dev, vk.VK_NULL_HANDLE, 1, [info], None)[0]
+            pipeline = vk.vkCreateComputePipelines(dev, cache, 1, [info], None)[0]
     finally:
         vk.vkDestroyShaderModule(dev, module, None)
     return pipeline, lambda: vk.vkDestroyPipeline(dev, pipeline, None)

@@ -3,110 +3,72 @@
 A request lists (program, time) pairs. The renderer groups them by program: one dispatch per
 program covers all of its samples (one grid layer each), and one queue submission covers every
 program of the request. Each sample's record says which output image it writes, so the result
-keeps the request's order without a copy. Buffers live in a ring of slots, allocated once and
-grown only when a larger request arrives.
+keeps the request's order without a copy.
 
-Lifetime (CPU path): ``render`` returns a ``(N, 3, H, W) uint8`` view of the slot's mapped
-memory (strides of an RGBA buffer, alpha skipped). It stays valid until that slot is used again,
-i.e. for the next ``ring_size - 1`` calls, or until ``close()``; ``.clone()`` it to keep it.
+- ``render(request)`` returns ``(N, 3, H, W) uint8`` images the caller owns.
+- ``submit(request)`` returns at once a ``PendingRender``: its ``result()`` is a zero-copy view
+  of a ring slot (mapped host memory, or CUDA memory with ``output="cuda"``), valid until its
+  ``release()``; the slot is not rendered into before that (``pending.py``, ``handoff.py``).
 
-CUDA path (``output="cuda"``): the slot's memory is exported to CUDA and the tensor is on the
-GPU that renders (matched by UUID). With timeline semaphores (``handoff.py``) ``render`` returns
-at once and the images are ready for work queued afterwards on torch's current stream;
-``PendingRender.release()`` lets the slot be reused without waiting for later work.
-
-Watchdog: with ``watchdog=True`` each dispatch is timed on the device; a program whose time per
-image exceeds ``slow_factor`` times the median of its peers (and ``slow_min_s``) is marked
-``timeout`` and excluded. A submission that does not finish within ``batch_timeout_s`` is
-recovered (device rebuilt if lost), the culprit found by rendering programs alone, marked
-``timeout`` and a ``RenderTimeoutError`` raised; the renderer carries on with the others.
+Programs are compiled at ``load`` (cached, in parallel, failures recorded per program); their
+pipelines are made when a request first needs them and at most ``pipeline_budget`` stay alive
+(``pipelines.py``). The watchdog (``watchdog.py``) stops programs that are too slow per image or
+that ran into the driver's loop cap; a batch that misses ``batch_timeout_s`` has its culprit
+named and stopped, and its device is abandoned for a fresh one without waiting for the hung work
+(``context.py``), so a run's wall time stays bounded. Failures raise ``ProgramFailedError``
+(``RenderTimeoutError`` for hangs) after marking the programs; the others render on.
 """
 from __future__ import annotations
 
 import hashlib
 import logging
-import statistics
+import os
 import time
-from contextlib import ExitStack
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable, Sequence
 
 import numpy as np
 import torch
 
-from glsl_transpile import ShaderSource, SpirvCache, compile_programs
+from glsl_transpile import (CompileLimits, CompilePool, ShaderSource, SpirvCache,
+                            compile_programs)
+from glsl_transpile.cache import default_cache_dir
 
-from . import timeline
-from .device import VulkanDevice
+from .config import RendererConfig, RenderRequest
+from .context import DeviceContext
 from .dispatch import Dispatch
-from .errors import RenderConsistencyError, RenderError, RenderTimeoutError, VulkanError
+from .errors import (ProgramFailedError, RenderConsistencyError, RenderError,
+                     RenderTimeoutError, VulkanError)
 from .frames import pack_frames
-from .handoff import FenceHandoff, HostConsumer, TimelineHandoff
-from .pipeline import KernelLayout, create_pipeline
-from .slots import PendingRender, Slot
+from .pending import PendingRender
+from .programs import ProgramStatus, ProgramTable
+from .ring import Slot
+from .watchdog import loop_capped_images, mark_loop_capped, running_dispatch, slow_programs
 
 log = logging.getLogger(__name__)
 
-
-@dataclass(frozen=True)
-class RendererConfig:
-    """Every knob of the renderer."""
-
-    device: int | str | None = None   # index or name substring; None: best GPU, else lavapipe
-    output: str = "cpu"               # "cpu": mapped host memory; "cuda": the GPU's own memory
-                                      # imported into CUDA (interop_cuda; not yet run on a GPU)
-    sync: str = "auto"                # hand-off (handoff.py): "fence" (host waits), "timeline"
-                                      # (semaphores), "auto": timeline for CUDA where exportable
-    ring_size: int = 2
-    batch_timeout_s: float = 60.0
-    consistency_every: int = 0        # re-render a fixed sample every N renders and compare
-                                      # (catches silent corruption under shared load); 0 = off
-    watchdog: bool = True
-    slow_factor: float = 100.0
-    slow_min_s: float = 0.25          # per image
-    fps: float = 4.0                  # iTimeDelta = 1/fps, iFrameRate = fps
-    compile_jobs: int | None = None
-    cache_dir: str | None = None      # SPIR-V cache; None: default folder
-    use_cache: bool = True
+Group = tuple[int, int]  # (program index, samples of it in the batch)
+_LOAD_CHUNK = 1024  # programs compiled (and their kernels held) at once by load()
 
 
 @dataclass(frozen=True)
-class RenderRequest:
-    """``programs[i]`` (index into the loaded programs) rendered at ``times_s[i]``."""
+class RendererStatus:
+    """What a renderer is and has done (for CLIs, benchmarks and tests)."""
 
-    programs: Sequence[int]
-    times_s: Sequence[float]
-    width: int
-    height: int
-    frames: Sequence[int] | None = None   # iFrame per sample (default: 0..N-1)
-    params: Sequence[Sequence[float] | None] | None = None  # per sample, for kernels that
-                    # declare parameters (glsl_transpile.abi): that sample's vector, or None for
-                    # the program's own (ShaderSource.theta)
-
-    def __post_init__(self):
-        if len(self.programs) != len(self.times_s):
-            raise ValueError("programs and times_s must have the same length")
-        if self.params is not None and len(self.params) != len(self.programs):
-            raise ValueError("params must hold one entry (or None) per sample")
-        if self.width < 1 or self.height < 1:
-            raise ValueError(f"bad resolution {self.width}x{self.height}")
-
-
-@dataclass
-class ProgramState:
-    """A loaded program: ``status`` is ok, compile_error, timeout or crash."""
-
-    source: ShaderSource
-    status: str
-    log: str = ""
-    compile_seconds: float = 0.0
-    spirv: bytes | None = None
-    pipeline: object = None
-    seconds_per_image: list[float] = field(default_factory=list)
-
-    @property
-    def name(self) -> str:
-        return self.source.name
+    device: str
+    device_kind: str
+    handoff: str
+    programs: int
+    programs_ok: int
+    requests: int
+    pipeline_budget: int
+    pipelines_live: int
+    pipelines_peak: int
+    pipelines_created: int
+    pipelines_evicted: int
+    pipeline_cache_bytes_loaded: int
+    devices_abandoned: int
 
 
 class Renderer:
@@ -114,136 +76,108 @@ class Renderer:
 
     def __init__(self, config: RendererConfig = RendererConfig()):
         self.config = config
-        self.programs: list[ProgramState] = []
-        self._renders = 0
+        self._cache = SpirvCache(config.cache_dir) if config.use_cache else None
+        self._table = ProgramTable(self._cache)
+        self._requests = 0
         self._reference_digest: str | None = None
-        self._slots: list[Slot | None] = [None] * max(1, config.ring_size)
-        self._next_slot = 0
-        self._open_device()
+        self._abandoned: list[DeviceContext] = []
+        self._ctx = DeviceContext(config, self._table, self._cache_root())
+        log.info("rendering on %s (%s)", self.device_name, self._ctx.device.info.kind)
 
-    # -- lifecycle -----------------------------------------------------------------------------
-    def _open_device(self) -> None:
-        self._stack = ExitStack()
-        self.cuda_device = None
-        try:
-            if self.config.output not in ("cpu", "cuda"):
-                raise RenderError(f"RendererConfig.output={self.config.output!r}: use 'cpu' or "
-                                  "'cuda'")
-            if self.config.sync not in ("auto", "fence", "timeline"):
-                raise RenderError(f"RendererConfig.sync={self.config.sync!r}: use 'auto', "
-                                  "'fence' or 'timeline'")
-            cuda = self.config.output == "cuda"
-            from .interop_cuda import DEVICE_EXTENSIONS
-            required = DEVICE_EXTENSIONS if cuda else ()
-            if self.config.sync == "timeline" and not cuda:
-                required += (timeline.EXTENSION,)
-            optional = ((timeline.EXTENSION, timeline.EXPORT_EXTENSION)
-                        if cuda and self.config.sync != "fence" else ())
-            self.device = VulkanDevice(self.config.device, extensions=required,
-                                       optional=optional)
-            self._stack.callback(self.device.close)
-            if cuda:
-                from .interop_cuda import cuda_device_for
-                self.cuda_device = cuda_device_for(self.device.info.uuid)
-            self.layout = KernelLayout(self.device)
-            self._stack.callback(self.layout.close)
-            self.handoff = self._make_handoff()
-            self._stack.callback(self.handoff.close)
-            self._stack.callback(self._close_slots)
-        except BaseException:
-            self._stack.close()
-            raise
+    def _cache_root(self) -> Path | None:
+        if not self.config.use_cache:
+            return None
+        return Path(self.config.cache_dir) if self.config.cache_dir else default_cache_dir()
 
-    def _make_handoff(self):
-        """The hand-off that ``RendererConfig.sync`` and the device allow (see handoff.py)."""
-        sync, name = self.config.sync, self.device_name
-        if self.cuda_device is None:
-            if sync != "timeline":
-                return FenceHandoff()
-            return TimelineHandoff(self.device, lambda rendered, released: HostConsumer(
-                rendered, released, self.config.batch_timeout_s), exportable=False)
-        exportable = timeline.export_supported(self.device)
-        if sync == "fence" or (sync == "auto" and not exportable):
-            if sync == "auto":
-                log.warning("%s cannot export timeline semaphores to CUDA: each batch is "
-                            "handed over through a host fence", name)
-            return FenceHandoff(self.cuda_device)
-        if not exportable:
-            raise RenderError(f"RendererConfig.sync='timeline': {name} cannot export timeline "
-                              "semaphores as fds for CUDA; use sync='auto' or 'fence'")
-        from .interop_cuda import CudaStreamConsumer
-
-        return TimelineHandoff(self.device, lambda rendered, released: CudaStreamConsumer(
-            rendered, released, self.cuda_device), exportable=True)
-
-    def _close_slots(self) -> None:
-        for i, slot in enumerate(self._slots):
-            if slot is not None:
-                try:
-                    self.handoff.retire(slot, self.config.batch_timeout_s)
-                finally:
-                    slot.close()
-                self._slots[i] = None
-
-    def __enter__(self) -> "Renderer":
+    def __enter__(self) -> Renderer:
         return self
 
     def __exit__(self, *exc) -> None:
         self.close()
 
     def close(self) -> None:
-        """Destroy pipelines, buffers and the device, in reverse creation order."""
+        """Destroy every Vulkan object in reverse creation order; a device abandoned after a
+        hang that is still busy is left to the process's exit (logged)."""
         try:
-            self.device.wait_idle()
-        except VulkanError:
-            log.warning("device lost at close; destroying anyway")
-        self._stack.close()
+            self._ctx.close()
+        finally:
+            self._reap(final=True)
 
     @property
     def device_name(self) -> str:
-        return self.device.info.name
+        return self._ctx.name
 
     # -- programs ------------------------------------------------------------------------------
     def load(self, sources: Sequence[ShaderSource],
-             progress: Callable[[ProgramState], None] | None = None) -> list[ProgramState]:
-        """Compile (cached, in parallel) and create a pipeline per program; failures are
-        recorded per program (``status``/``log``), never raised. Returns the new states."""
-        cfg = self.config
-        cache = SpirvCache(cfg.cache_dir) if cfg.use_cache else None
-        start = len(self.programs)
-        for res in compile_programs(sources, cache=cache, jobs=cfg.compile_jobs):
-            state = ProgramState(res.source, "ok" if res.ok else "compile_error",
-                                 log=getattr(res.error, "log", "") or str(res.error or ""),
-                                 compile_seconds=res.seconds, spirv=res.spirv)
-            if res.ok:
-                self._make_pipeline(state)
-            self.programs.append(state)
-            if progress:
-                progress(state)
-        return self.programs[start:]
+             progress: Callable[[int, int], None] | None = None) -> list[ProgramStatus]:
+        """Compile (cached, in parallel) and record every program; failures are recorded per
+        program (``status``/``log``), never raised. ``progress(done, total)`` is called as
+        programs finish compiling. Returns the new programs' statuses (indices follow on)."""
+        start, done = len(self._table), [0]
 
-    def _make_pipeline(self, state: ProgramState) -> None:
-        try:
-            pipeline, destroy = create_pipeline(self.device, self.layout, state.spirv, state.name)
-        except VulkanError as err:
-            state.status, state.log = "crash", str(err)
-            return
-        state.pipeline = pipeline
-        self._stack.callback(destroy)
+        def step(_result) -> None:
+            done[0] += 1
+            if progress is not None:
+                progress(done[0], len(sources))
+
+        workers = self.config.compile_jobs or min(8, os.cpu_count() or 1)
+        pool = CompilePool(CompileLimits(), workers)
+        try:  # in chunks: the kernels of a 21k corpus are never all in memory at once
+            for first in range(0, len(sources), _LOAD_CHUNK):
+                for result in compile_programs(sources[first:first + _LOAD_CHUNK],
+                                               cache=self._cache, pool=pool, progress=step):
+                    self._table.add(result)
+        finally:
+            pool.close()
+        return [self._table.status(i) for i in range(start, len(self._table))]
+
+    def exclude(self, index: int, status: str, log: str) -> None:
+        """Take program ``index`` out of rendering with ``status`` (e.g. it failed the same
+        way in an earlier run over the same corpus, so trying again would cost its deadline)."""
+        self._table.mark(index, status, log)
+
+    def program(self, index: int) -> ProgramStatus:
+        return self._table.status(index)
+
+    def programs(self) -> list[ProgramStatus]:
+        """Every loaded program's status, by index."""
+        return self._table.statuses()
 
     def ok_indices(self) -> list[int]:
         """Indices of programs that can be rendered."""
-        return [i for i, p in enumerate(self.programs) if p.status == "ok"]
+        return self._table.ok_indices()
+
+    def status(self) -> RendererStatus:
+        pipes = self._ctx.pipelines
+        c = pipes.counters
+        return RendererStatus(
+            self.device_name, self._ctx.device.info.kind, type(self._ctx.handoff).__name__,
+            len(self._table), len(self._table.ok_indices()), self._requests, pipes.budget,
+            c.live, c.peak_live, c.created, c.evicted, c.disk_bytes_loaded,
+            len(self._abandoned))
 
     # -- rendering -----------------------------------------------------------------------------
     def render(self, request: RenderRequest) -> torch.Tensor:
-        """Render a request; returns ``(N, 3, H, W) uint8`` (see the lifetime note above).
+        """Render a request; returns ``(N, 3, H, W) uint8`` images the caller owns.
 
         Raises:
             RenderError: a requested program is not ``ok``.
-            RenderTimeoutError: the batch hung; culprits are now marked ``timeout``.
+            ProgramFailedError: programs failed while rendering (now marked; see the module
+                doc); ``RenderTimeoutError`` when one hung the batch.
         """
-        return self.submit(request).result()
+        with self.submit(request) as pending:
+            return pending.result().contiguous()
+
+    def submit(self, request: RenderRequest) -> PendingRender:
+        """Start rendering ``request`` and return at once (see ``PendingRender``). Up to
+        ``ring_size`` requests can be in flight (one more waits for the oldest, which must
+        have been released if its images were taken). Every ``consistency_every`` requests a
+        fixed sample is checked first (``check_consistency``)."""
+        every = self.config.consistency_every
+        if every and self._requests % every == 0:
+            self.check_consistency()
+        self._requests += 1
+        return self._submit(request)
 
     def check_consistency(self) -> None:
         """Re-render a fixed (program, time) sample and compare it with its first rendering.
@@ -251,87 +185,63 @@ class Renderer:
         Raises:
             RenderConsistencyError: the pixels changed (the device returned corrupt results).
         """
-        ok = self.ok_indices()
+        ok = self._table.ok_indices()
         if not ok:
             return
-        pending = self._submit(RenderRequest([ok[0]], [1.0], 16, 16, [0]))
-        pixels = pending.result().cpu().contiguous().numpy().tobytes()
-        pending.release()
+        with self._submit(RenderRequest([ok[0]], [1.0], 16, 16, [0])) as pending:
+            pixels = pending.result().cpu().contiguous().numpy().tobytes()
         digest = hashlib.blake2b(pixels, digest_size=16).hexdigest()
         if self._reference_digest is None:
             self._reference_digest = digest
         elif digest != self._reference_digest:
             raise RenderConsistencyError(
-                f"{self.programs[ok[0]].name} at t=1.0 rendered differently than before on "
+                f"{self._table.name(ok[0])} at t=1.0 rendered differently than before on "
                 f"{self.device_name}: results may be corrupt (shared GPU load, driver fault)")
 
-    def submit(self, request: RenderRequest) -> "PendingRender":
-        """Start rendering ``request`` and return at once; ``result()`` waits for the images.
-        Up to ``ring_size`` requests can be in flight (submitting more waits for the oldest),
-        e.g. to render batch n+1 while batch n is consumed. Every ``consistency_every``
-        requests a fixed sample is checked first (``check_consistency``)."""
-        every = self.config.consistency_every
-        if every and self._renders % every == 0:  # before: the check must not reuse the slot
-            self.check_consistency()              # of the images handed out
-        self._renders += 1
-        return self._submit(request)
+    def _submit(self, request: RenderRequest) -> PendingRender:
+        """Submit on the current device; if waiting for an older batch there found it hung
+        (and the device was replaced), submit again on the new one."""
+        self._table.check_renderable(set(request.programs))
+        if self._abandoned:
+            self._reap()
+        for _ in range(3):
+            try:
+                return self._submit_on(self._ctx, request)
+            except _DeviceReplaced:
+                self._table.check_renderable(set(request.programs))
+        raise RenderError("the device was replaced three times while submitting one request")
 
-    def _submit(self, request: RenderRequest) -> "PendingRender":
-        n = len(request.programs)
-        for idx in set(request.programs):
-            if not 0 <= idx < len(self.programs):
-                raise RenderError(f"no program with index {idx} ({len(self.programs)} loaded)")
-            state = self.programs[idx]
-            if state.status != "ok":
-                raise RenderError(f"program {state.name} cannot be rendered ({state.status})")
+    def _submit_on(self, ctx: DeviceContext, request: RenderRequest) -> PendingRender:
         params = self._sample_params(request)
-        slot = self._slot(n, n * request.width * request.height, len(params[0]))
-        dispatches, groups = self._prepare(slot, request, params)
-        waits, signals = self.handoff.before_submit(slot)
-        slot.stream.submit(dispatches, timestamps=self.config.watchdog, waits=waits,
-                           signals=signals)
-        slot.pending = slot.holder = PendingRender(self, slot, dispatches, groups, request)
-        return slot.pending
-
-    def last_dispatch_seconds(self) -> list[float] | None:
-        """Device seconds of each dispatch (one per program) of the last render, if timed."""
-        slot = self._slots[(self._next_slot - 1) % len(self._slots)]
-        return None if slot is None else slot.stream.dispatch_seconds()
-
-    def _slot(self, images: int, pixels: int, params: int = 0) -> Slot:
-        """The next slot of the ring, big enough; its previous batch has finished.
-
-        Raises:
-            RenderError: that previous batch failed after its images were handed out (timeline
-                hand-off: the host learns of a hang only now).
-        """
-        i = self._next_slot
-        self._next_slot = (i + 1) % len(self._slots)
-        pending = None if self._slots[i] is None else self._slots[i].pending
-        if pending is not None:
-            pending.wait()  # the oldest request in flight must finish before reuse; a hang
-            if pending.handed_out and pending.error is not None:  # rebuilds every slot
-                raise pending.error
-        slot = self._slots[i]
-        if slot is None or not slot.fits(images, pixels, params):
-            if slot is not None:
-                self.handoff.retire(slot, self.config.batch_timeout_s)
-                slot.close()
-            grow = 1 if slot is None else 2  # amortise growth
-            self._slots[i] = slot = Slot(self.device, self.layout, images * grow, pixels * grow,
-                                          self.cuda_device, params * grow)
-        return slot
+        n = len(request.programs)
+        slot = ctx.ring.acquire(n, n * request.width * request.height, len(params[0]))
+        if ctx is not self._ctx:
+            raise _DeviceReplaced
+        groups = self._prepare(slot, request, params)
+        chunks = _chunks(groups, ctx.pipelines.budget)
+        waits, signals = ctx.handoff.before_submit(slot.lease)
+        first = 0
+        for i, chunk in enumerate(chunks):
+            last = i == len(chunks) - 1
+            dispatches = self._dispatch(ctx, slot, request, chunk, first,
+                                        waits=waits if i == 0 else (),
+                                        signals=signals if last else ())
+            finish = self._finisher(ctx, slot, request, dispatches, chunk)
+            if not last:  # a request with more programs than the budget: one chunk at a time
+                finish()
+            first += sum(count for _, count in chunk)
+        return PendingRender(slot, request, ctx.handoff, finish)
 
     def _sample_params(self, req: RenderRequest) -> tuple[np.ndarray, np.ndarray]:
         """(flat float32 parameters, first entry of each sample's vector): the request's
         vectors, else each program's own theta. A wrong length raises ``RenderError``."""
         chunks, base, offset = [], np.zeros(len(req.programs), dtype=np.uint32), 0
         for i, prog in enumerate(req.programs):
-            theta = self.programs[prog].source.theta
+            theta = self._table.source(prog).theta
             given = None if req.params is None else req.params[i]
             vec = np.asarray(theta if given is None else given, dtype=np.float32).reshape(-1)
             if given is not None and len(vec) != len(theta):
-                raise RenderError(f"{self.programs[prog].name}: sample {i} gives {len(vec)} "
+                raise RenderError(f"{self._table.name(prog)}: sample {i} gives {len(vec)} "
                                   f"parameters, the program declares {len(theta)}")
             base[i] = offset
             chunks.append(vec)
@@ -339,99 +249,170 @@ class Renderer:
         flat = np.concatenate(chunks) if offset else np.zeros(0, dtype=np.float32)
         return flat, base
 
-    def _prepare(self, slot: Slot, req: RenderRequest, params=None):
-        """Fill the slot's records grouped by program; one dispatch per program."""
+    def _prepare(self, slot: Slot, req: RenderRequest, params) -> list[Group]:
+        """Fill the slot's records grouped by program; returns (program, samples) groups in
+        record order (a program's samples are consecutive records)."""
         programs = np.asarray(req.programs, dtype=np.int64)
         order = np.argsort(programs, kind="stable")
         frames = np.arange(len(programs)) if req.frames is None else np.asarray(req.frames)
         times = np.asarray(req.times_s, dtype=np.float32)
-        flat, base = params if params is not None else self._sample_params(req)
+        flat, base = params
         slot.params.array[:flat.nbytes] = flat.view(np.uint8)
         records = pack_frames(times[order], frames[order], out_index=order,
                               param_base=base[order], fps=self.config.fps)
         slot.frames.array[:records.nbytes] = records.view(np.uint8)
-        dispatches, groups = [], []
-        uniq, starts, counts = np.unique(programs[order], return_index=True, return_counts=True)
-        for prog, first, count in zip(uniq, starts, counts):
-            state = self.programs[int(prog)]
-            dispatches.append(Dispatch(state.pipeline, slot.sets.sets[0], req.width, req.height,
-                                       int(first), 0, int(count)))
-            groups.append((int(prog), int(count)))
-        return dispatches, groups
+        uniq, counts = np.unique(programs[order], return_counts=True)
+        return [(int(p), int(c)) for p, c in zip(uniq, counts)]
 
-    def _finish(self, slot: Slot, dispatches: list[Dispatch], groups) -> None:
-        """Wait for a submitted batch; on a hang recover and raise ``RenderTimeoutError``."""
+    def _dispatch(self, ctx: DeviceContext, slot: Slot, req: RenderRequest,
+                  groups: list[Group], first: int, *, waits, signals) -> list[Dispatch]:
+        """Pipelines for ``groups`` (made or found; pinned until the batch is done), then one
+        submission of their dispatches. ``groups`` start at record ``first``."""
+        self._room_for(ctx, groups)
+        try:
+            pipelines = ctx.pipelines.acquire(p for p, _ in groups)
+        except VulkanError as err:
+            raise self._pipeline_failed(ctx, groups, err) from err
+        slot.pinned = [p for p, _ in groups]
+        dispatches, record = [], first
+        for prog, count in groups:
+            dispatches.append(Dispatch(pipelines[prog], slot.sets.sets[0], req.width,
+                                       req.height, record, 0, count))
+            record += count
+        slot.stream.submit(dispatches, timed=self.config.watchdog, waits=waits,
+                           signals=signals)
+        return dispatches
+
+    def _room_for(self, ctx: DeviceContext, groups: list[Group]) -> None:
+        """Wait for older in-flight batches while their pinned pipelines leave no room."""
+        pipes = ctx.pipelines
+        for older in ctx.ring.in_flight():
+            if pipes.pinned() + len(groups) <= pipes.budget:
+                return
+            older.pending.wait()
+            if ctx is not self._ctx:
+                raise _DeviceReplaced
+
+    def _pipeline_failed(self, ctx, groups: list[Group], err: VulkanError) -> ProgramFailedError:
+        """The driver rejected a kernel: find which (alone), mark it ``crash``."""
+        bad = []
+        for prog, _ in groups:
+            try:
+                ctx.pipelines.unpin(ctx.pipelines.acquire([prog]))
+            except VulkanError as one:
+                self._table.mark(prog, "crash", f"the driver rejected the kernel: {one}")
+                bad.append(self._table.name(prog))
+        return ProgramFailedError(bad, f"pipeline creation failed for {', '.join(bad) or '?'}:"
+                                       f" {err}")
+
+    def _finisher(self, ctx: DeviceContext, slot: Slot, req: RenderRequest,
+                  dispatches: list[Dispatch], groups: list[Group]) -> Callable[[], None]:
+        def finish() -> None:
+            self._finish(ctx, slot, req, dispatches, groups)
+        return finish
+
+    def _finish(self, ctx: DeviceContext, slot: Slot, req: RenderRequest,
+                dispatches: list[Dispatch], groups: list[Group]) -> None:
+        """Wait for a submitted batch, then let the watchdog judge it.
+
+        Raises:
+            RenderTimeoutError: the batch hung (culprit stopped, device replaced).
+            ProgramFailedError: a program was too slow per image or ran into the loop cap.
+        """
         try:
             slot.stream.wait(self.config.batch_timeout_s, "batch")
         except RenderTimeoutError:
-            culprits = self._recover(dispatches, groups)
+            culprits = self._recover(ctx, slot, req, groups)
             raise RenderTimeoutError(", ".join(culprits) or "batch",
-                                     self.config.batch_timeout_s) from None
+                                     self.config.batch_timeout_s, culprits) from None
+        finally:
+            if ctx is self._ctx:
+                ctx.pipelines.unpin(slot.pinned)
+                slot.pinned = []
+        failed = []
         if self.config.watchdog:
-            self._check_slow(slot.stream.dispatch_seconds(), groups)
+            failed += slow_programs(groups, slot.stream.dispatch_seconds() or [],
+                                    self.config.image_timeout_s, self._table)
+        if ctx.is_cpu:  # only CPU drivers cut loops; the flag means nothing on a GPU
+            failed += self._loop_capped(ctx, slot, req)
+        if failed:
+            names = [self._table.name(p) for p in failed]
+            raise ProgramFailedError(names, f"{', '.join(names)}: stopped while rendering "
+                                            f"({self._table.status(failed[0]).status})")
 
-    def _check_slow(self, seconds: list[float] | None, groups) -> None:
-        if not seconds:
-            return
-        per_image = [s / max(count, 1) for s, (_, count) in zip(seconds, groups)]
-        for (prog, _), t in zip(groups, per_image):
-            self.programs[prog].seconds_per_image.append(t)
-        if len(per_image) < 3:
-            return
-        median = statistics.median(per_image)
-        for (prog, _), t in zip(groups, per_image):
-            if t > self.config.slow_min_s and t > self.config.slow_factor * max(median, 1e-9):
-                state = self.programs[prog]
-                state.status = "timeout"
-                state.log = (f"{t:.3f} s per image, {t / max(median, 1e-9):.0f}x the median of "
-                             f"its batch ({median * 1e3:.2f} ms): stopped by the watchdog")
-                log.warning("%s: %s", state.name, state.log)
+    def _loop_capped(self, ctx: DeviceContext, slot: Slot, req: RenderRequest) -> list[int]:
+        capped = loop_capped_images(slot.flat, len(req.programs), req.width * req.height)
+        if not capped.any():
+            return []
+        return mark_loop_capped(self._table, capped, np.asarray(req.programs), ctx.name)
 
-    def _recover(self, dispatches, groups) -> list[str]:
-        """After a hung batch: rebuild the device, then render each program's share alone.
-        Programs that time out alone are to blame; if none does (timing noise), the slowest."""
-        log.warning("batch of %d programs exceeded %.1f s; recovering", len(groups),
+    # -- hangs ---------------------------------------------------------------------------------
+    def _recover(self, ctx: DeviceContext, slot: Slot, req: RenderRequest,
+                 groups: list[Group]) -> list[str]:
+        """After a batch missed its deadline: name the culprit (from the batch's timestamps,
+        else by rendering each program alone), stop it, and replace the device."""
+        log.warning("a batch of %d programs ran past %.1f s; recovering", len(groups),
                     self.config.batch_timeout_s)
-        self._rebuild_device()
-        d0 = dispatches[0]
-        if len(groups) == 1:
+        running = running_dispatch(slot.stream.dispatches_done(), len(groups))
+        self._abandon(ctx)
+        if running is not None:
+            culprits = [groups[running][0]]
+        elif len(groups) == 1:
             culprits = [groups[0][0]]
         else:
-            timings = {prog: self._time_alone(prog, count, d0.width, d0.height)
-                       for prog, count in groups}
-            culprits = [p for p, t in timings.items() if t is None]
-            if not culprits:
-                culprits = [max(timings, key=timings.get)]
+            culprits = self._isolate(groups, req.width, req.height)
         for prog in culprits:
-            self.programs[prog].status = "timeout"
-            self.programs[prog].log = (f"did not finish within {self.config.batch_timeout_s} s")
-        return [self.programs[p].name for p in culprits]
+            self._table.mark(prog, "timeout", f"did not finish within "
+                                              f"{self.config.batch_timeout_s:g} s")
+        return [self._table.name(p) for p in culprits]
+
+    def _isolate(self, groups: list[Group], width: int, height: int) -> list[int]:
+        """Render each program's share alone (deadline each); those that time out are to
+        blame, else the slowest. Bounded: at most one deadline per program."""
+        timings = {}
+        for prog, count in groups:
+            timings[prog] = self._time_alone(prog, count, width, height)
+        culprits = [p for p, t in timings.items() if t is None]
+        return culprits or [max(timings, key=timings.get)]
 
     def _time_alone(self, prog: int, count: int, width: int, height: int) -> float | None:
-        """Seconds to render ``count`` images of ``prog`` alone; None if it times out."""
-        req = RenderRequest([prog] * count, [1.0] * count, width, height)
-        params = self._sample_params(req)  # a program with theta needs room for its vectors
-        slot = self._slot(count, count * width * height, len(params[0]))
-        dispatches, _ = self._prepare(slot, req, params)
+        """Wall seconds to render ``count`` images of ``prog`` alone; None if it hangs (its
+        own recovery then marks it and replaces the device)."""
         start = time.perf_counter()
-        slot.stream.submit(dispatches)
-        try:
-            slot.stream.wait(self.config.batch_timeout_s, self.programs[prog].name)
-            return time.perf_counter() - start
-        except RenderTimeoutError:
-            self._rebuild_device()
+        pending = self._submit(RenderRequest([prog] * count, [1.0] * count, width, height))
+        pending.wait()
+        pending.release()
+        if isinstance(pending.error, RenderTimeoutError):
             return None
+        return time.perf_counter() - start
 
-    def _rebuild_device(self) -> None:
-        """Drop every Vulkan object and start again (after a timeout or device loss)."""
-        try:
-            self.device.wait_idle()  # a CPU device finishes eventually; a GPU may be lost
-        except VulkanError:
-            pass
-        self._stack.close()
-        self._slots = [None] * len(self._slots)
-        self._open_device()
-        for state in self.programs:
-            state.pipeline = None
-            if state.status == "ok":
-                self._make_pipeline(state)
+    def _abandon(self, ctx: DeviceContext) -> None:
+        """Leave ``ctx`` (busy with hung work) and open a fresh device context."""
+        for slot in ctx.ring.slots():
+            if slot.pending is not None:
+                slot.pending.abandon()
+        self._abandoned.append(ctx)
+        self._reap()
+        self._ctx = DeviceContext(self.config, self._table, self._cache_root())
+        log.warning("abandoned a hung device; rendering goes on with a fresh one (%s)",
+                    self.device_name)
+
+    def _reap(self, final: bool = False) -> None:
+        """Destroy abandoned devices whose hung work has ended."""
+        for ctx in list(self._abandoned):
+            if not ctx.busy():
+                self._abandoned.remove(ctx)
+                ctx.close()
+        if final and self._abandoned:
+            log.warning("%d abandoned device(s) still run hung work; left to process exit",
+                        len(self._abandoned))
+
+
+class _DeviceReplaced(Exception):
+    """An older batch hung while a request was being prepared: its device is gone."""
+
+
+def _chunks(groups: list[Group], budget: int) -> list[list[Group]]:
+    """Groups in runs of at most ``budget`` programs (each run one submission); an empty
+    request is one empty submission."""
+    return [groups[i:i + budget] for i in range(0, len(groups), budget)] or [[]]

@@ -1,9 +1,17 @@
-"""Per-program outcome of a render-to-disk run, and a contact sheet for a quick look."""
+"""Per-program outcome of a render-to-disk run (``report.json``), merged across ranks, and a
+contact sheet for a quick look.
+
+An image is observed once, from its raw pixels before encoding (``Observation``): the same
+definition serves a fresh run and a resumed one, which reads the observations of images already
+on disk from the output folder's state instead of decoding them (a JPEG decodes to other pixels).
+"""
 from __future__ import annotations
 
 import hashlib
+import io
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterable
 
 import numpy as np
 from PIL import Image
@@ -11,63 +19,104 @@ from PIL import Image
 from .writer import atomic_write_bytes
 
 
+@dataclass(frozen=True)
+class Observation:
+    """What the report needs of one image: digest of its raw RGB pixels, and its colour if all
+    its pixels have one colour (hex of 3 bytes), else None."""
+
+    digest: str
+    colour: str | None
+
+    @classmethod
+    def of(cls, rgb_hwc: np.ndarray) -> Observation:
+        """Of an ``(H, W, 3) uint8`` image."""
+        pixels = np.ascontiguousarray(rgb_hwc)
+        digest = hashlib.blake2b(pixels.tobytes(), digest_size=16).hexdigest()
+        flat = pixels.reshape(-1, 3)
+        one_colour = bool((flat == flat[0]).all())
+        return cls(digest, flat[0].tobytes().hex() if one_colour else None)
+
+
 @dataclass
 class ProgramReport:
-    """``report.json`` entry: status, log, seconds, constant, static (DESIGN.md)."""
+    """``report.json`` entry: status, log, seconds, constant, static (docs/DESIGN.md), plus
+    images, origin, the original name (``name``) where the folder name had to differ from it,
+    and ``device_ms_per_image``."""
 
     status: str = "ok"
     log: str = ""
     origin: str = ""  # the program's source (file, or file#index for JSON lists)
+    name: str = ""    # the program's own name, when its folder name differs
     seconds: float = 0.0
-    constant: bool = True
-    static: bool = True
     images: int = 0
-    _first: str | None = None
-    _colour: bytes | None = None
+    # device time per image (ms, median over this program's dispatches; the watchdog's
+    # timestamps), unlike ``seconds``, which is a share of each batch's wall time
+    device_ms_per_image: float | None = None
+    _first: Observation | None = None
+    _constant: bool = True
+    _static: bool = True
 
-    def observe(self, rgb_hwc: np.ndarray) -> None:
-        """Account one rendered image ``(H, W, 3) uint8``."""
-        digest = hashlib.blake2b(np.ascontiguousarray(rgb_hwc).tobytes(), digest_size=16).hexdigest()
-        flat = rgb_hwc.reshape(-1, 3)
-        one_colour = bool((flat == flat[0]).all())
+    def observe(self, obs: Observation) -> None:
+        """Account one image of this program."""
         if self._first is None:
-            self._first, self._colour = digest, flat[0].tobytes()
-        self.static = self.static and digest == self._first
-        self.constant = self.constant and one_colour and flat[0].tobytes() == self._colour
+            self._first = obs
+        self._static = self._static and obs.digest == self._first.digest
+        self._constant = (self._constant and obs.colour is not None
+                          and obs.colour == self._first.colour)
         self.images += 1
-
-    def observe_file(self, path: Path) -> None:
-        """Account an image already on disk (resumed runs)."""
-        with Image.open(path) as img:
-            self.observe(np.asarray(img.convert("RGB")))
 
     def to_json(self) -> dict:
         seen = self.images > 0
-        return {"status": self.status, "log": self.log, "seconds": round(self.seconds, 4),
-                "constant": bool(self.constant and seen), "static": bool(self.static and seen),
-                "images": self.images, "origin": self.origin,
-                "state": {"first": self._first,
-                          "colour": self._colour.hex() if self._colour else None}}
-
-    def restore(self, entry: dict | None, images_on_disk: int) -> bool:
-        """Take the observations of an earlier run's entry if it accounted exactly
-        ``images_on_disk`` images; False (nothing changed) otherwise."""
-        state = (entry or {}).get("state") or {}
-        if not entry or entry.get("images") != images_on_disk or not state.get("first"):
-            return False
-        self.images = images_on_disk
-        self.constant, self.static = bool(entry["constant"]), bool(entry["static"])
-        self._first = state["first"]
-        self._colour = bytes.fromhex(state["colour"]) if state.get("colour") else None
-        self.seconds += float(entry.get("seconds", 0.0))
-        return True
+        entry = {"status": self.status, "log": self.log, "seconds": round(self.seconds, 4),
+                 "constant": bool(self._constant and seen), "static": bool(self._static and seen),
+                 "images": self.images, "origin": self.origin,
+                 "device_ms_per_image": (None if self.device_ms_per_image is None
+                                         else round(self.device_ms_per_image, 4)),
+                 "first": None if self._first is None else [self._first.digest,
+                                                            self._first.colour]}
+        if self.name:
+            entry["name"] = self.name
+        return entry
 
 
-def write_contact_sheet(out: Path, names: list[str], ext: str, per_row: int = 8,
+def merge_entries(parts: Iterable[dict[str, dict]]) -> dict[str, dict]:
+    """One report from the reports of several ranks (each rank renders a share of the images,
+    every rank loads every program): a failure seen by any rank wins; images and seconds add
+    up; a program is constant (static) if it is so on every rank with images and all of them
+    saw the same first colour (image)."""
+    merged: dict[str, dict] = {}
+    for part in parts:
+        for name, entry in part.items():
+            prev = merged.get(name)
+            merged[name] = dict(entry) if prev is None else _merge_two(prev, entry)
+    return merged
+
+
+def _merge_two(a: dict, b: dict) -> dict:
+    out = dict(a)
+    if a["status"] == "ok" and b["status"] != "ok":
+        out["status"], out["log"] = b["status"], b["log"]
+    out["images"] = a["images"] + b["images"]
+    out["seconds"] = round(a["seconds"] + b["seconds"], 4)
+    if out.get("device_ms_per_image") is None:
+        out["device_ms_per_image"] = b.get("device_ms_per_image")
+    if not b["images"]:
+        return out
+    if not a["images"]:
+        out.update(constant=b["constant"], static=b["static"], first=b["first"])
+        return out
+    same_first = a["first"] == b["first"]
+    same_colour = (a["first"] or [None, None])[1] == (b["first"] or [None, None])[1]
+    out["static"] = bool(a["static"] and b["static"] and same_first)
+    out["constant"] = bool(a["constant"] and b["constant"] and same_colour)
+    return out
+
+
+def write_contact_sheet(out: Path, folders: list[str], ext: str, per_row: int = 8,
                         thumb: int = 64, max_programs: int = 64) -> Path | None:
-    """A grid PNG: one row per program (up to ``per_row`` of its images)."""
+    """A grid PNG: one row per program folder (up to ``per_row`` of its images)."""
     rows = []
-    for name in names[:max_programs]:
+    for name in folders[:max_programs]:
         files = sorted((out / name).glob(f"*.{ext}"))[:per_row]
         if files:
             rows.append(files)
@@ -78,7 +127,6 @@ def write_contact_sheet(out: Path, names: list[str], ext: str, per_row: int = 8,
         for c, f in enumerate(files):
             with Image.open(f) as img:
                 sheet.paste(img.convert("RGB").resize((thumb, thumb)), (c * thumb, r * thumb))
-    import io
     buf = io.BytesIO()
     sheet.save(buf, format="PNG")
     path = out / "contact_sheet.png"

@@ -1,4 +1,4 @@
-"""Time sampling for the paper's datasets (DESIGN.md):
+"""Time sampling for the paper's datasets (docs/DESIGN.md):
 
 - ``continuous``: sample n of a program gets ``t ~ U[n/fps, (n+1)/fps]`` (fps = 4 by default);
 - ``random``: ``t ~ U[0.1, 10]`` seconds;

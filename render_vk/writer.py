@@ -6,13 +6,15 @@ into place: a killed job never leaves a truncated image.
 from __future__ import annotations
 
 import io
-import os
-import tempfile
+from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 from PIL import Image
+
+from glsl_transpile.plumbing import atomic
 
 from .errors import RenderError
 
@@ -21,18 +23,11 @@ class OutputError(RenderError):
     """The output folder cannot be written (read-only, full disk...)."""
 
 
-def atomic_write_bytes(path: Path, data: bytes, prefix: str = ".tmp-") -> None:
-    """Write ``data`` to ``path`` via a temporary file + rename; raises ``OutputError``."""
-    tmp = None
+def atomic_write_bytes(path: Path, data: bytes, prefix: str = atomic.TEMP_PREFIX) -> None:
+    """Write ``data`` to ``path`` atomically (synced, then renamed); raises ``OutputError``."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=prefix, suffix=path.suffix)
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
+        atomic.write_bytes(path, data, prefix=prefix)
     except OSError as err:
-        if tmp:
-            Path(tmp).unlink(missing_ok=True)
         raise OutputError(f"cannot write {path}: {err.strerror or err}") from err
 
 
@@ -48,29 +43,44 @@ def encode_image(rgb_hwc: np.ndarray, fmt: str, quality: int) -> bytes:
 
 
 class ImageWriter:
-    """A small thread pool that encodes and writes; ``submit`` blocks when too far behind."""
+    """A small thread pool that encodes and writes images; ``submit`` blocks while the images
+    waiting to be written hold more than ``max_pending_bytes`` of pixels (so memory stays
+    bounded whatever the resolution). ``on_written(path, size_bytes, tag)`` runs after each
+    file is in place (on a writer thread)."""
 
     def __init__(self, fmt: str = "png", quality: int = 95, threads: int = 2,
-                 max_pending: int = 4096, tmp_prefix: str = ".tmp-"):
+                 max_pending_bytes: int = 512 << 20, tmp_prefix: str = ".tmp-",
+                 on_written: Callable[[Path, int, object], None] | None = None):
         self.fmt, self.quality, self.tmp_prefix = fmt, quality, tmp_prefix
         self._pool = ThreadPoolExecutor(max_workers=threads)
-        self._pending: list[Future] = []
-        self._max_pending = max_pending
+        self._pending: deque[tuple[Future, int]] = deque()
+        self._pending_bytes = 0
+        self._max_pending_bytes = max_pending_bytes
+        self._on_written = on_written
 
-    def submit(self, path: Path, rgb_hwc: np.ndarray) -> None:
+    def submit(self, path: Path, rgb_hwc: np.ndarray, tag: object = None) -> None:
         """Queue one image (the array is copied, so the caller may reuse its buffer)."""
         image = np.array(rgb_hwc, copy=True)
-        self._pending.append(self._pool.submit(self._write, path, image))
-        if len(self._pending) > self._max_pending:
-            self.drain(self._max_pending // 2)
+        self._pending.append((self._pool.submit(self._write, path, image, tag), image.nbytes))
+        self._pending_bytes += image.nbytes
+        while self._pending_bytes > self._max_pending_bytes and len(self._pending) > 1:
+            self._pop()
 
-    def _write(self, path: Path, image: np.ndarray) -> None:
-        atomic_write_bytes(path, encode_image(image, self.fmt, self.quality), self.tmp_prefix)
+    def _write(self, path: Path, image: np.ndarray, tag: object) -> None:
+        data = encode_image(image, self.fmt, self.quality)
+        atomic_write_bytes(path, data, self.tmp_prefix)
+        if self._on_written is not None:
+            self._on_written(path, len(data), tag)
 
-    def drain(self, keep: int = 0) -> None:
-        """Wait until at most ``keep`` writes are pending; re-raise the first write error."""
-        while len(self._pending) > keep:
-            self._pending.pop(0).result()
+    def _pop(self) -> None:
+        future, size = self._pending.popleft()
+        self._pending_bytes -= size
+        future.result()
+
+    def drain(self) -> None:
+        """Wait for every pending write; re-raise the first write error."""
+        while self._pending:
+            self._pop()
 
     def close(self) -> None:
         try:
@@ -81,8 +91,4 @@ class ImageWriter:
 
 def remove_stale_temporaries(out: Path, prefix: str) -> int:
     """Delete temporaries a killed run left behind (only this rank's ``prefix``)."""
-    removed = 0
-    for p in out.rglob(f"{prefix}*"):
-        p.unlink(missing_ok=True)
-        removed += 1
-    return removed
+    return atomic.remove_temporaries(out, prefix)

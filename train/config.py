@@ -1,29 +1,26 @@
 """The training config: one frozen dataclass tree, loaded from YAML plus `--set a.b=v` overrides.
 
-Owns the schema (`TrainConfig(data, model, loss, optim, run)`), type checking with key paths, and
-the named functions that compute derived values (scaled LR, per-rank batch). Derived values are
-never written back into the config, so the saved config always says what the user asked for.
-Must not import torch: building things from the config is the job of the modules that own them.
+Owns the schema (`TrainConfig(data, model, loss, optim, run)`), its range checks (each dataclass's
+`checks()`), and the named functions that compute derived values (scaled LR, per-rank batch).
+Loading, type checking and key paths in errors are the project's shared config plumbing
+(`glsl_transpile.plumbing.config`). Derived values are never written back into the config, so
+the saved config always says what the user asked for. Must not import torch.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import difflib
-import re
-import types
-import typing
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from train.errors import ConfigError
+from glsl_transpile.plumbing import config as plumbing
+from glsl_transpile.plumbing.config import (ConfigError, config_to_dict, config_to_yaml,
+                                            parse_override)
 
 IMAGENET_MEAN = (0.485, 0.456, 0.406)
 IMAGENET_STD = (0.229, 0.224, 0.225)
+MAX_RESOLUTION = 4096  # pixels per side: beyond it one image needs more memory than is sane
 
 
 @dataclass(frozen=True)
@@ -45,6 +42,15 @@ class AugmentConfig:
     mean: tuple[float, float, float] = IMAGENET_MEAN
     std: tuple[float, float, float] = IMAGENET_STD
 
+    def checks(self):
+        yield "crop_size", 0 < self.crop_size <= MAX_RESOLUTION
+        for name in ("jitter_prob", "grayscale_prob", "blur_prob", "flip_prob"):
+            yield name, 0.0 <= getattr(self, name) <= 1.0
+        for name in ("crop_scale", "crop_ratio", "blur_sigma"):
+            low, high = getattr(self, name)
+            yield name, 0 < low <= high
+        yield "std", all(v > 0 for v in self.std)
+
 
 @dataclass(frozen=True)
 class LiveConfig:
@@ -63,6 +69,21 @@ class LiveConfig:
     fixed_dataset: bool = False  # same (program, time) set every epoch instead of fresh draws
     output: str = "auto"  # where images are rendered: "auto" (the training device), "cpu", "cuda"
     consistency_every: int = 0  # re-render a fixed sample every N batches and compare; 0 = off
+    shard_programs: int = 0  # draw from shards of this many programs (bounded working set,
+                             # render_vk.program_draws); 0 = uniform over all programs
+    shard_images: int = 0  # images drawn from a shard before the next; 0 = 32 x shard_programs
+
+    def checks(self):
+        yield "mixup_k", self.mixup_k >= 1
+        yield "shard_programs", self.shard_programs >= 0
+        yield "shard_images", self.shard_images >= 0
+        yield "shard_programs", not (self.shard_programs and self.fixed_dataset), \
+            "works with fresh draws, not with fixed_dataset=true"
+        yield "output", self.output in ("auto", "cpu", "cuda")
+        yield "consistency_every", self.consistency_every >= 0
+        yield "fps", self.fps > 0
+        yield "time_range_seconds", 0 <= self.time_range_seconds[0] <= self.time_range_seconds[1]
+        yield "time_sigma_seconds", self.time_sigma_seconds >= 0
 
 
 @dataclass(frozen=True)
@@ -72,6 +93,10 @@ class LatentConfig:
     generator: str = ""  # "package.module:factory"; factory() returns the callable G
     latent_dim: int = 128
     sigma: float = 0.2
+
+    def checks(self):
+        yield "latent_dim", self.latent_dim > 0
+        yield "sigma", self.sigma >= 0
 
 
 @dataclass(frozen=True)
@@ -86,6 +111,12 @@ class DataConfig:
     latent: LatentConfig = field(default_factory=LatentConfig)
     augment: AugmentConfig = field(default_factory=AugmentConfig)
 
+    def checks(self):
+        yield "batch_size", self.batch_size > 0
+        yield "resolution", self.resolution is None or 0 < self.resolution <= MAX_RESOLUTION
+        yield "num_workers", self.num_workers >= 0
+        yield "images_per_epoch", self.images_per_epoch > 0
+
 
 @dataclass(frozen=True)
 class ModelConfig:
@@ -93,6 +124,10 @@ class ModelConfig:
     head: str = "mlp"  # registry: train.models.heads.HEADS
     head_hidden_dim: int | None = None  # None: the backbone's embedding size
     embed_dim: int = 128  # output of the contrastive head
+
+    def checks(self):
+        yield "embed_dim", self.embed_dim > 0
+        yield "head_hidden_dim", self.head_hidden_dim is None or self.head_hidden_dim > 0
 
 
 @dataclass(frozen=True)
@@ -104,6 +139,12 @@ class LossConfig:
     gather_negatives: bool = True  # SimCLR/SupCon under DDP: contrast against all ranks
     label_smoothing: float = 0.0  # cross-entropy
 
+    def checks(self):
+        yield "temperature", self.temperature > 0
+        yield "queue_size", self.queue_size > 0
+        yield "key_momentum", 0.0 <= self.key_momentum <= 1.0
+        yield "label_smoothing", 0.0 <= self.label_smoothing < 1.0
+
 
 @dataclass(frozen=True)
 class OptimConfig:
@@ -112,6 +153,12 @@ class OptimConfig:
     momentum: float = 0.9
     weight_decay: float = 1e-4
     warmup_epochs: float = 0.0
+
+    def checks(self):
+        yield "base_lr", self.base_lr > 0
+        yield "momentum", 0.0 <= self.momentum < 1.0
+        yield "weight_decay", self.weight_decay >= 0
+        yield "warmup_epochs", self.warmup_epochs >= 0
 
 
 @dataclass(frozen=True)
@@ -127,6 +174,12 @@ class RunConfig:
     tensorboard: bool = True
     progress: bool = True  # tqdm bar in the CLI
 
+    def checks(self):
+        yield "epochs", self.epochs > 0
+        yield "device", self.device in ("auto", "cpu", "cuda") or self.device.startswith("cuda:")
+        yield "checkpoint_every_epochs", self.checkpoint_every_epochs > 0
+        yield "max_steps", self.max_steps is None or self.max_steps > 0
+
 
 @dataclass(frozen=True)
 class TrainConfig:
@@ -135,6 +188,9 @@ class TrainConfig:
     loss: LossConfig = field(default_factory=LossConfig)
     optim: OptimConfig = field(default_factory=OptimConfig)
     run: RunConfig = field(default_factory=RunConfig)
+
+    def checks(self):  # across sections
+        yield "optim.warmup_epochs", self.optim.warmup_epochs <= self.run.epochs
 
 
 # Keys that may differ between a checkpoint and the config that resumes it: they change how a run
@@ -155,202 +211,15 @@ def load_config(path: str | Path | None, overrides: Sequence[str] = (), *,
         defaults: the entry point's defaults; `TrainConfig()` if None.
 
     Raises:
-        ConfigError: unreadable file, unknown key or wrong type; the message names the key path.
+        ConfigError: unreadable file, unknown key, wrong type or a value out of range; the
+            message names the key path.
     """
-    raw: dict[str, Any] = {}
-    if path is not None:
-        raw = _read_yaml(Path(path))
-    for item in overrides:
-        key, value = parse_override(item)
-        _set_path(raw, key, value)
-    cfg = build_dataclass(TrainConfig, raw, "", defaults or TrainConfig())
-    validate(cfg)
-    return cfg
+    return plumbing.load_config(TrainConfig, path, overrides, defaults=defaults)
 
 
-def _read_yaml(path: Path) -> dict[str, Any]:
-    try:
-        text = path.read_text()
-    except OSError as err:
-        raise ConfigError(f"cannot read config {path}: {err.strerror}") from err
-    try:
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as err:
-        raise ConfigError(f"config {path} is not valid YAML: {str(err).splitlines()[0]}") from err
-    if raw is None:
-        return {}
-    if not isinstance(raw, dict):
-        raise ConfigError(f"config {path} must hold a mapping at the top, got {type(raw).__name__}")
-    return raw
-
-
-def parse_override(item: str) -> tuple[str, Any]:
-    """Split "a.b=v" into ("a.b", parsed v).
-
-    Raises:
-        ConfigError: no "=", an empty key, or a value that is not valid YAML.
-    """
-    key, sep, text = item.partition("=")
-    key = key.strip()
-    if not sep or not key:
-        raise ConfigError(f"--set {item!r}: expected KEY=VALUE, e.g. optim.base_lr=0.1")
-    try:
-        return key, yaml.safe_load(text)
-    except yaml.YAMLError as err:
-        raise ConfigError(f"--set {key}: value {text!r} is not valid YAML") from err
-
-
-def _set_path(raw: dict[str, Any], key: str, value: Any) -> None:
-    node = raw
-    parts = key.split(".")
-    for depth, part in enumerate(parts[:-1]):
-        child = node.setdefault(part, {})
-        if not isinstance(child, dict):
-            where = ".".join(parts[: depth + 1])
-            raise ConfigError(f"--set {key}: '{where}' holds a value, not a section")
-        node = child
-    node[parts[-1]] = value
-
-
-def build_dataclass(cls: type, raw: Mapping[str, Any], prefix: str, default: Any) -> Any:
-    """Build dataclass `cls` from `raw`, taking missing fields from the instance `default`.
-
-    Raises:
-        ConfigError: a key of `raw` is not a field (message names the path and close matches),
-            or a value has the wrong type.
-    """
-    hints = typing.get_type_hints(cls)
-    names = [f.name for f in dataclasses.fields(cls)]
-    for key in raw:
-        if key not in names:
-            raise ConfigError(_unknown_key_message(prefix + str(key), str(key), names))
-    values = {}
-    for name in names:
-        default_value = getattr(default, name)
-        if name in raw:
-            values[name] = coerce(raw[name], hints[name], prefix + name, default_value)
-        else:
-            values[name] = default_value
-    return cls(**values)
-
-
-def _unknown_key_message(path: str, key: str, names: list[str]) -> str:
-    close = difflib.get_close_matches(key, names, n=1)
-    hint = f"; did you mean '{close[0]}'?" if close else ""
-    return f"unknown config key '{path}'{hint} (valid here: {', '.join(names)})"
-
-
-def coerce(value: Any, tp: Any, key: str, default: Any = None) -> Any:
-    """Check `value` against type hint `tp` and convert lists to tuples, ints to floats.
-
-    Raises:
-        ConfigError: naming `key`, the expected type and the value given.
-    """
-    if dataclasses.is_dataclass(tp):
-        if not isinstance(value, Mapping):
-            raise ConfigError(f"config key '{key}' must be a section (mapping), got {value!r}")
-        return build_dataclass(tp, value, key + ".", default)
-    origin, args = typing.get_origin(tp), typing.get_args(tp)
-    if origin in (typing.Union, types.UnionType):
-        if value is None and type(None) in args:
-            return None
-        inner = [a for a in args if a is not type(None)]
-        return coerce(value, inner[0], key, default)
-    if origin is tuple:
-        return _coerce_tuple(value, args, key)
-    return _coerce_scalar(value, tp, key)
-
-
-def _coerce_tuple(value: Any, args: tuple, key: str) -> tuple:
-    if not isinstance(value, (list, tuple)):
-        raise ConfigError(f"config key '{key}' must be a list, got {value!r}")
-    if len(args) == 2 and args[1] is Ellipsis:
-        return tuple(_coerce_scalar(v, args[0], f"{key}[{i}]") for i, v in enumerate(value))
-    if len(value) != len(args):
-        raise ConfigError(f"config key '{key}' must be a list of {len(args)} items, got {value!r}")
-    return tuple(_coerce_scalar(v, a, f"{key}[{i}]") for i, (v, a) in enumerate(zip(value, args)))
-
-
-_YAML11_EXPONENT = re.compile(r"^[-+]?[0-9]+(\.[0-9]*)?[eE][-+]?[0-9]+$")
-
-
-def _coerce_scalar(value: Any, tp: type, key: str) -> Any:
-    ok = isinstance(value, tp) and not (tp is int and isinstance(value, bool))
-    if tp is float and isinstance(value, int) and not isinstance(value, bool):
-        return float(value)
-    if tp is float and isinstance(value, str) and _YAML11_EXPONENT.match(value):
-        return float(value)  # YAML 1.1 (PyYAML) reads 1e-4 as a string; the user meant a float
-    if not ok:
-        raise ConfigError(
-            f"config key '{key}' must be {tp.__name__}, got {type(value).__name__} {value!r}")
-    return value
-
-
-def validate(cfg: TrainConfig) -> None:
-    """Check ranges that types cannot express.
-
-    Raises:
-        ConfigError: naming the first offending key.
-    """
-    checks = [
-        ("data.batch_size", cfg.data.batch_size > 0), ("run.epochs", cfg.run.epochs > 0),
-        ("data.augment.crop_size", cfg.data.augment.crop_size > 0),
-        ("data.images_per_epoch", cfg.data.images_per_epoch > 0),
-        ("data.live.mixup_k", cfg.data.live.mixup_k >= 1),
-        ("data.live.output", cfg.data.live.output in ("auto", "cpu", "cuda")),
-        ("data.live.consistency_every", cfg.data.live.consistency_every >= 0),
-        ("loss.temperature", cfg.loss.temperature > 0),
-        ("loss.queue_size", cfg.loss.queue_size > 0),
-        ("loss.key_momentum", 0.0 <= cfg.loss.key_momentum <= 1.0),
-        ("optim.base_lr", cfg.optim.base_lr > 0),
-        ("optim.warmup_epochs", 0 <= cfg.optim.warmup_epochs <= cfg.run.epochs),
-        ("run.checkpoint_every_epochs", cfg.run.checkpoint_every_epochs > 0),
-        ("run.max_steps", cfg.run.max_steps is None or cfg.run.max_steps > 0),
-    ]
-    aug = cfg.data.augment
-    for name in ("jitter_prob", "grayscale_prob", "blur_prob", "flip_prob"):
-        checks.append((f"data.augment.{name}", 0.0 <= getattr(aug, name) <= 1.0))
-    for name in ("crop_scale", "crop_ratio", "blur_sigma"):
-        low, high = getattr(aug, name)
-        checks.append((f"data.augment.{name}", 0 < low <= high))
-    for key, ok in checks:
-        if not ok:
-            raise ConfigError(f"config key '{key}' is out of range: {_get_path(cfg, key)!r}")
-
-
-def _get_path(cfg: Any, key: str) -> Any:
-    for part in key.split("."):
-        cfg = getattr(cfg, part)
-    return cfg
-
-
-def config_to_dict(cfg: TrainConfig) -> dict[str, Any]:
-    """The config as nested plain dicts/lists (tuples become lists), ready for YAML."""
-    def plain(value: Any) -> Any:
-        if isinstance(value, dict):
-            return {k: plain(v) for k, v in value.items()}
-        if isinstance(value, (list, tuple)):
-            return [plain(v) for v in value]
-        return value
-    return plain(dataclasses.asdict(cfg))
-
-
-def config_to_yaml(cfg: TrainConfig) -> str:
-    return yaml.safe_dump(config_to_dict(cfg), sort_keys=False)
-
-
-def resume_mismatches(saved: Mapping[str, Any], current: Mapping[str, Any],
-                      prefix: str = "") -> list[str]:
+def resume_mismatches(saved: Mapping[str, Any], current: Mapping[str, Any]) -> list[str]:
     """Key paths whose values differ between two config dicts, except RESUME_FREE_KEYS."""
-    diffs = []
-    for key in sorted(set(saved) | set(current)):
-        path = prefix + key
-        a, b = saved.get(key), current.get(key)
-        if isinstance(a, Mapping) and isinstance(b, Mapping):
-            diffs += resume_mismatches(a, b, path + ".")
-        elif a != b and path not in RESUME_FREE_KEYS:
-            diffs.append(f"{path}: {a!r} -> {b!r}")
-    return diffs
+    return plumbing.changed_keys(saved, current, ignore=RESUME_FREE_KEYS)
 
 
 def scaled_lr(base_lr: float, *, global_batch: int) -> float:

@@ -21,7 +21,7 @@ from torch import Tensor
 from torch.nn.parallel import DistributedDataParallel
 
 from train.augment import augment
-from train.checkpoint import (CHECKPOINT_NAME, EXPORT_NAME, FORMAT_VERSION, atomic_torch_save,
+from train.checkpoint import (CHECKPOINT_NAME, EXPORT_NAME, FORMAT_VERSION, save_checkpoint,
                               capture_rng, export_backbone, load_checkpoint, restore_rng,
                               restore_state, seed_everything)
 from train.config import (TrainConfig, config_to_dict, per_rank_batch, resume_mismatches,
@@ -91,7 +91,10 @@ def run_training(cfg: TrainConfig, spec: MethodSpec, *, argv: Sequence[str], res
             device = torch.device("cuda", ctx.local_rank)
             torch.cuda.set_device(device)
         trainer = Trainer(cfg, spec, ctx, device, renderer=renderer, resume=resume)
-        return trainer.run(argv, progress)
+        try:
+            return trainer.run(argv, progress)
+        finally:
+            trainer.source.close()  # a renderer opened for the run: CUDA, then Vulkan
     finally:
         shutdown_distributed(ctx)
 
@@ -110,7 +113,16 @@ class Trainer:
         seed_everything(cfg.run.seed)  # identical model initialisation on every rank
         self.source = build_source(cfg.data, SourceContext(
             self.local_batch, cfg.run.seed, ctx.rank, ctx.world_size, device, renderer))
-        self.method = spec.build(cfg, self.source.num_classes).to(device)
+        try:
+            self._build(resume)
+        except BaseException:
+            self.source.close()
+            raise
+
+    def _build(self, resume: bool) -> None:
+        """Model, optimiser, schedule and RNG streams (restored from the checkpoint on resume)."""
+        cfg, ctx, device = self.cfg, self.ctx, self.device
+        self.method = self.spec.build(cfg, self.source.num_classes).to(device)
         if self.cuda and cfg.run.channels_last:
             self.method = self.method.to(memory_format=torch.channels_last)
         self.steps_per_epoch = self.source.steps_per_epoch()
@@ -244,7 +256,7 @@ class Trainer:
                 # what eval loads from a training checkpoint (see eval/backbones.py)
                 "backbone_torchvision": self.method.backbone.torchvision_state_dict(),
             }
-            atomic_torch_save(state, self.run_dir / CHECKPOINT_NAME)
+            save_checkpoint(state, self.run_dir / CHECKPOINT_NAME)
             log.info("checkpoint at step %d (epoch %d) -> %s", self.global_step, self.epoch,
                      self.run_dir / CHECKPOINT_NAME)
         self.saved_step = self.global_step

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+# A config file, a `--set` override or a registry name is wrong: the project's one config error
+# (shared plumbing), raised by every config tree, training's included.
+from glsl_transpile.plumbing.config import ConfigError
+
 
 class TrainError(Exception):
-    """Base class of every error raised on purpose by `train`."""
-
-
-class ConfigError(TrainError):
-    """A config file, a `--set` override or a registry name is wrong; the message names the key."""
+    """Base class of every error raised on purpose by `train` (ConfigError aside: it is the
+    project's shared config error)."""
 
 
 class CheckpointError(TrainError):
@@ -23,3 +24,6 @@ class CheckpointError(TrainError):
         self.path = str(path)
         self.reason = reason
         super().__init__(f"checkpoint {self.path}: {reason}")
+
+
+__all__ = ["CheckpointError", "ConfigError", "TrainError"]

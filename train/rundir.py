@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import shlex
-import subprocess
-import sys
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from glsl_transpile.plumbing import run_record
+from glsl_transpile.plumbing.atomic import write_text
 from train.config import TrainConfig, config_to_yaml
 
 log = logging.getLogger(__name__)
@@ -37,39 +35,9 @@ class StepMetrics:
     images_per_s: float
 
 
-def write_text_atomic(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
-    try:
-        tmp.write_text(text)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
-def git_revision() -> str:
-    """`git describe`-like revision of the code that runs: "<sha>[-dirty]" or "unknown (why)"."""
-    repo = Path(__file__).resolve().parent.parent
-    try:
-        sha = subprocess.run(["git", "rev-parse", "HEAD"], cwd=repo, capture_output=True,
-                             text=True, timeout=10)
-        if sha.returncode != 0:
-            reason = (sha.stderr.strip() or "git failed").splitlines()[0]
-            return f"unknown ({reason})"
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
-                               cwd=repo, capture_output=True, text=True, timeout=10)
-    except (OSError, subprocess.TimeoutExpired) as err:
-        return f"unknown ({type(err).__name__}: {err})"
-    return sha.stdout.strip() + ("-dirty" if dirty.stdout.strip() else "")
-
-
 def record_run(run_dir: Path, cfg: TrainConfig, argv: Sequence[str]) -> None:
     """Write config.yaml, git_revision.txt and append the command line to command.txt."""
-    run_dir.mkdir(parents=True, exist_ok=True)
-    write_text_atomic(run_dir / "config.yaml", config_to_yaml(cfg))
-    write_text_atomic(run_dir / "git_revision.txt", git_revision() + "\n")
-    command = shlex.join([sys.executable, *argv])
-    previous = (run_dir / "command.txt").read_text() if (run_dir / "command.txt").exists() else ""
-    write_text_atomic(run_dir / "command.txt", previous + command + "\n")
+    run_record.record_run(run_dir, config_to_yaml(cfg), argv)
 
 
 def read_metrics(run_dir: Path) -> list[dict]:
@@ -96,7 +64,7 @@ class MetricsLog:
 
     def __init__(self, run_dir: Path, *, tensorboard: bool, keep_until_step: int) -> None:
         rows = [r for r in read_metrics(run_dir) if r.get("step", 0) <= keep_until_step]
-        write_text_atomic(run_dir / METRICS_NAME, "".join(json.dumps(r) + "\n" for r in rows))
+        write_text(run_dir / METRICS_NAME, "".join(json.dumps(r) + "\n" for r in rows))
         self.file = open(run_dir / METRICS_NAME, "a")  # noqa: SIM115  closed in close()
         self.writer = _open_tensorboard(run_dir) if tensorboard else None
         if not tensorboard:

@@ -14,7 +14,7 @@ import json
 import sys
 from pathlib import Path
 
-from ..cache import atomic_write
+from ..plumbing.atomic import write_bytes
 from . import GENERATOR_VERSION, generate_many
 
 MANIFEST = "programs.list"
@@ -27,13 +27,13 @@ def write_programs(count: int, seed: int, out: Path) -> list[Path]:
     paths = []
     for program in programs:
         path = out / f"{program.source.name}.glsl"
-        atomic_write(path, program.source.code.encode("utf-8"))
+        write_bytes(path, program.source.code.encode("utf-8"))
         paths.append(path)
     header = (f"# {count} programs of glsl_transpile.synth version {GENERATOR_VERSION}, "
               f"seeds {seed}..{seed + count - 1}\n")
-    atomic_write(out / MANIFEST, (header + "".join(f"{p.name}\n" for p in paths)).encode())
+    write_bytes(out / MANIFEST, (header + "".join(f"{p.name}\n" for p in paths)).encode())
     lines = "".join(json.dumps(p.manifest_entry()) + "\n" for p in programs)
-    atomic_write(out / DETAILS, lines.encode())
+    write_bytes(out / DETAILS, lines.encode())
     return paths
 
 

@@ -26,7 +26,8 @@ void main() {
     if (_kX < _kPush._kWidth && _kY < _kPush._kHeight) {
         uint _kImage = _kPush._kImageBase + _kF._kOutIndex;
         uint _kRow = _kPush._kHeight - 1u - _kY;  // stored top-down
+        uint _kAlpha = _kLoopTicks >= _K_LOOP_CAP ? _K_LOOP_CAPPED_ALPHA : _K_OPAQUE_ALPHA;
         _kPixels[(_kImage * _kPush._kHeight + _kRow) * _kPush._kWidth + _kX] =
-            _kPackRgba8(_kDiscarded ? vec3(0.0) : _kColor.rgb);
+            _kPackRgba8(_kDiscarded ? vec3(0.0) : _kColor.rgb, _kAlpha);
     }
 }

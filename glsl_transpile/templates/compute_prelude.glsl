@@ -18,6 +18,9 @@ vec2 _kPointCoord = vec2(0.5);
 float _kFragDepth = 0.5;
 bool _kHelperInvocation = false;
 bool _kDiscarded = false;
+// Loop trips of this invocation: the rewrite ticks it in every loop condition of the user's
+// code (glsl_transpile/loop_ticks.py); at _K_LOOP_CAP the CPU drivers have cut a loop short.
+uint _kLoopTicks = 0u;
 
 // ---- derivatives over the 2x2 quad: lane bit 0 is x parity, lane bit 1 is y parity ----------
 // "Fine" differences use the pixel's own row/column; "coarse" ones the quad's first pixel.
@@ -79,9 +82,10 @@ vec2 _kt_textureQueryLod(_KChannel s, vec2 p) { return vec2(0.0); }
 int _kt_textureQueryLevels(_KChannel s) { return 0; }
 
 // ---- output ----------------------------------------------------------------------------------
-// round(clamp(c, 0, 1) * 255) per channel, NaN as 0, alpha written opaque.
-uint _kPackRgba8(vec3 c) {
+// round(clamp(c, 0, 1) * 255) per channel, NaN as 0; the alpha byte is a flag, not colour:
+// _K_OPAQUE_ALPHA, or _K_LOOP_CAPPED_ALPHA where the invocation's loops reached the cap.
+uint _kPackRgba8(vec3 c, uint alpha) {
     c = vec3(isnan(c.r) ? 0.0 : c.r, isnan(c.g) ? 0.0 : c.g, isnan(c.b) ? 0.0 : c.b);
     uvec3 u = uvec3(clamp(c, 0.0, 1.0) * 255.0 + 0.5);
-    return u.r | (u.g << 8) | (u.b << 16) | (255u << 24);
+    return u.r | (u.g << 8) | (u.b << 16) | (alpha << 24);
 }

@@ -45,9 +45,35 @@ def test_state_dict_of_wrong_architecture_is_rejected(resnet18_state_file):
         load_backbone(BackboneConfig(name="alexnet", checkpoint=str(resnet18_state_file)))
 
 
-def test_alexnet_features_are_the_flattened_last_pool(tmp_path):
+def test_alexnet_is_evaluated_on_the_fc7_embedding_it_was_trained_for():
     backbone = load_backbone(BackboneConfig(name="alexnet", random_init=True))
-    assert backbone.model(torch.zeros(1, 3, 64, 64)).shape == (1, 256 * 6 * 6)
+    assert backbone.feature_dim == 4096
+    assert backbone.model(torch.zeros(1, 3, 64, 64)).shape == (1, 4096)
+    from train.models.backbones import build_backbone
+
+    trained = build_backbone("alexnet")
+    assert trained(torch.zeros(1, 3, 64, 64)).shape[1] == backbone.feature_dim
+
+
+def test_a_trained_alexnet_keeps_fc6_and_fc7_at_evaluation(tmp_path):
+    from train.models.backbones import build_backbone
+
+    trained = build_backbone("alexnet")
+    path = tmp_path / "backbone_torchvision.pt"
+    torch.save(trained.torchvision_state_dict(), path)
+    backbone = load_backbone(BackboneConfig(name="alexnet", checkpoint=str(path)))
+    torch.testing.assert_close(backbone.model.classifier[4].weight,
+                               trained.net.classifier[4].weight)
+    x = torch.rand(2, 3, 64, 64)
+    torch.testing.assert_close(backbone.model(x), trained.eval()(x))
+
+
+def test_a_layer_tap_gives_pooled_features_of_that_layer():
+    backbone = load_backbone(BackboneConfig(name="resnet18", random_init=True, layer="layer3"))
+    assert backbone.feature_dim == 256 and "layer=layer3" in backbone.identity
+    assert backbone.model(torch.zeros(2, 3, 32, 32)).shape == (2, 256)
+    with pytest.raises(ConfigError, match="layer9.*layer4"):
+        load_backbone(BackboneConfig(name="resnet18", random_init=True, layer="layer9"))
 
 
 def test_random_init_is_seeded_and_needs_no_checkpoint():

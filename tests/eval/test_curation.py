@@ -55,7 +55,7 @@ def test_survivors_keep_their_metrics_and_counts_add_up(crafted_run):
     assert counts["constant"] == counts["static"] == counts["duplicate"] == 1
     for o in run.outcomes:
         if o.status == KEPT:
-            assert {"fill", "colour_spread", "self_distance", "colourfulness", "jpeg_bytes",
+            assert {"fill", "image_colour_spread", "self_distance", "colourfulness", "jpeg_bytes",
                     "seconds_per_image"} <= set(o.metrics)
 
 
@@ -88,7 +88,7 @@ def test_duplicates_are_judged_against_earlier_survivors_only():
 
 
 def test_thresholds_decide_in_order():
-    good = {"constant": False, "motion": 0.1, "colour_spread": 0.2, "fill": 0.5,
+    good = {"constant": False, "motion": 0.1, "image_colour_spread": 0.2, "fill": 0.5,
             "self_distance": 0.1}
     assert verdict(good, CFG) == KEPT
     assert verdict({**good, "constant": True, "motion": 0.0}, CFG) == "constant"

@@ -5,7 +5,7 @@ import pytest
 import torch
 
 from eval.errors import ConfigError
-from eval.knn import topk_accuracy
+from eval.knn_classifier import topk_accuracy
 from eval.linear_probe import (LinearProbeConfig, cosine_lr, fit_linear_probe,
                                fold_standardization, probe_scores)
 

@@ -75,6 +75,10 @@ def test_colour_stats_of_pure_red_and_grey():
     assert colour_stats(red)["saturation"] == 1.0
     grey = np.full((1, 4, 4, 3), 128, np.uint8)
     assert colour_stats(grey)["saturation"] == 0.0
+    assert colour_stats(red)["colour_spread"] == colour_stats(grey)["colour_spread"] == 0.0
+    halves = np.zeros((2, 2, 2, 3), np.uint8)
+    halves[1, ..., 1] = 255                      # green is 0 in half the pixels, 1 in the rest
+    assert colour_stats(halves)["colour_spread"] == pytest.approx(0.5 / 3)
 
 
 def test_frechet_distance_closed_forms():
@@ -121,9 +125,10 @@ def test_colourfulness_is_zero_for_grey_and_high_for_saturated_colours():
 
 
 def test_fill_is_the_share_of_pixels_off_the_background():
-    from eval.program_metrics import colour_spread, fill_fraction
+    from eval.program_metrics import fill_fraction, image_colour_spread
     image = constant_images(1)
-    assert fill_fraction(image) == 0.0 and colour_spread(image) == pytest.approx(0.0, abs=1e-9)
+    assert fill_fraction(image) == 0.0
+    assert image_colour_spread(image) == pytest.approx(0.0, abs=1e-9)
     image[0, :16, :] = (0, 0, 0)  # a quarter of the image differs from the background
     assert fill_fraction(image) == pytest.approx(0.25)
     assert fill_fraction(noise_images(1)) > 0.9

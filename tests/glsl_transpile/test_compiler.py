@@ -1,7 +1,9 @@
 import pytest
 
-from glsl_transpile import (ShaderCompileError, SpirvCache, compile_program, compile_programs,
-                            compile_spirv, from_code, to_compute)
+from glsl_transpile import (ShaderCompileError, SpirvCache, UnsupportedShaderError,
+                            compile_program, compile_programs, compile_spirv, from_code,
+                            to_compute)
+from glsl_transpile.compiler import locate_error
 
 GOOD = "void mainImage(out vec4 c, in vec2 f) { c = vec4(f / iResolution.xy, 0.5, 1.0); }\n"
 
@@ -84,3 +86,16 @@ def test_image_error_line_is_unaffected_by_a_common_pass():
     with pytest.raises(ShaderCompileError) as info:
         compile_spirv(src.name, to_compute(src).glsl)
     assert info.value.line == 2
+
+
+def test_locate_error_reads_a_recorded_glslang_log_or_error_text():
+    code = "void mainImage(out vec4 c, in vec2 f) {\n  c = vec4(1);\n  fragColr = c;\n}"
+    src = from_code(code, "typo")
+    with pytest.raises(ShaderCompileError) as info:
+        compile_spirv(src.name, to_compute(src).glsl)
+    assert locate_error("typo", info.value.log) == (3, info.value.message)
+    unsupported = UnsupportedShaderError("multi", "#include is not supported", line=7)
+    assert locate_error("multi", str(unsupported)) == (7, "unsupported: #include is not supported")
+    text = "multi.json: malformed JSON"
+    assert locate_error("multi", text) == (None, text)
+    assert locate_error("ok", "") is None

@@ -55,3 +55,21 @@ def test_builtin_twigl_programs_are_detected_as_their_folder_mode():
         if src.kind == "twigl" and detect_twigl_mode(src.code) != src.mode:
             wrong.append((src.name, src.mode, detect_twigl_mode(src.code)))
     assert not wrong
+
+
+def test_fast_comment_and_identifier_scan_agrees_with_the_tokenizer():
+    import re
+
+    from glsl_transpile import load_builtin_pack
+    from glsl_transpile.detect import _code_only
+    from glsl_transpile.lexer import IDENT, tokenize
+
+    def by_tokens(code):
+        text = "".join(re.sub(r"[^\n]", " ", t.text) if t.kind == "comment" else t.text
+                       for t in tokenize(code))
+        return text, {t.text for t in tokenize(code) if t.kind == IDENT}
+
+    tricky = ["float a = 1e5 + 0x1Fu + .5e-3 + 2.f; // mainImage(\n/* o0 */ vec2 v = p.xy;",
+              "/* unterminated comment\n void main(){}", "int x=1;//end"]
+    for code in tricky + [s.code for s in load_builtin_pack()]:
+        assert _code_only(code) == by_tokens(code), code[:40]

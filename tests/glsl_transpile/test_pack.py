@@ -48,7 +48,7 @@ def test_program_matches_fragment_reference(index, builtin_renderer, gl_referenc
     src = PACK[index]
     compiled = compile_program(src)
     assert compiled.ok, compiled.error
-    state = builtin_renderer.programs[index]
+    state = builtin_renderer.program(index)
     assert state.name == src.name and state.status == "ok", state.log
     ref = gl_reference.render(to_fragment(src), [FrameInputs(t, i) for i, t in enumerate(TIMES)],
                               RES, RES)

@@ -1,4 +1,6 @@
 import json
+import os
+import threading
 
 import pytest
 
@@ -112,6 +114,21 @@ def test_bad_files_give_clear_errors_naming_the_file(tmp_path, content, message)
     assert "bad.glsl" in str(info.value)
 
 
+@pytest.mark.parametrize("shader", [
+    {"info": [], "renderpass": [{"type": "image", "code": SHADERTOY_CODE, "inputs": [3, None]}]},
+    {"renderpass": [1, 2]}, {"renderpass": "image"}, {"renderpass": [{"type": "image"}]},
+])
+def test_odd_json_structures_load_or_fail_as_source_errors(tmp_path, shader):
+    p = tmp_path / "odd.json"
+    p.write_text(json.dumps({"Shader": shader}))
+    try:
+        (src,) = load_path(p)
+    except ShaderSourceError as err:
+        assert "odd.json" in str(err)
+    else:
+        assert src.name == "odd"
+
+
 def test_include_is_rejected_with_its_line():
     with pytest.raises(UnsupportedShaderError, match="#include") as info:
         from_code("// x\n#include \"common.glsl\"\n" + SHADERTOY_CODE, "inc")
@@ -127,13 +144,140 @@ def test_load_sources_collects_errors_and_continues(tmp_path):
     assert errors and errors[0][0] == "empty.glsl"
 
 
-def test_duplicate_program_names_are_an_error(tmp_path):
+def test_duplicate_stems_in_two_folders_get_path_qualified_names(tmp_path):
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()
     (tmp_path / "a" / "same.glsl").write_text(SHADERTOY_CODE)
     (tmp_path / "b" / "same.glsl").write_text(SHADERTOY_CODE)
-    with pytest.raises(ShaderSourceError, match="duplicate"):
-        load_sources([tmp_path])
+    got = load_sources([tmp_path])
+    assert [s.name for s in got] == ["a-same", "b-same"]
+    assert [s.original_name for s in got] == ["same", "same"]
+
+
+def test_a_program_named_like_a_builtin_does_not_take_its_name(tmp_path):
+    from glsl_transpile import load_builtin_pack
+    builtin = load_builtin_pack()
+    clash = builtin[0].name
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / f"{clash}.glsl").write_text(SHADERTOY_CODE)
+    got = load_sources([tmp_path / "mine"], builtin=True)
+    names = [s.name for s in got]
+    assert len(got) == len(builtin) + 1 and len(set(names)) == len(names)
+    mine = got[-1]
+    assert mine.original_name == clash and mine.name == f"mine-{clash}"
+    assert got[0].original_name == clash and got[0].name != mine.name
+
+
+def test_json_id_that_climbs_out_is_a_safe_folder_name(tmp_path):
+    image = {"type": "image", "name": "Image", "code": SHADERTOY_CODE}
+    for i, shader_id in enumerate(["../escaped", "/abs/path", "report.json", "a\x00b"]):
+        (tmp_path / f"{i}.json").write_text(json.dumps(_api_json([image], shader_id)))
+    got = load_sources([tmp_path])
+    assert [s.original_name for s in got] == ["../escaped", "/abs/path", "report.json", "a\x00b"]
+    for s in got:
+        assert "/" not in s.name and "\x00" not in s.name and not s.name.startswith(".")
+        assert s.name.lower() != "report.json"
+
+
+def test_a_file_named_dot_dot_glsl_is_not_the_parent_folder(tmp_path):
+    (tmp_path / "...glsl").write_text(SHADERTOY_CODE)
+    (src,) = load_sources([tmp_path / "...glsl"])
+    assert src.original_name == ".." and src.name == "__"
+
+
+def test_dev_zero_behind_a_symlink_is_refused_without_reading(tmp_path):
+    link = tmp_path / "zero.glsl"
+    link.symlink_to("/dev/zero")
+    with pytest.raises(ShaderSourceError, match="not a regular file .a character device."):
+        load_path(link)
+    manifest = tmp_path / "list.manifest"
+    manifest.write_text("zero.glsl\n")
+    with pytest.raises(ShaderSourceError, match="character device"):
+        load_path(manifest)
+
+
+def test_a_fifo_in_the_input_folder_is_refused_without_blocking(tmp_path):
+    (tmp_path / "good.glsl").write_text(SHADERTOY_CODE)
+    fifo = tmp_path / "pipe.glsl"
+    os.mkfifo(fifo)
+    errors, result = [], []
+    worker = threading.Thread(target=lambda: result.append(load_sources(
+        [tmp_path], on_error=lambda p, e: errors.append(str(e)))), daemon=True)
+    worker.start()
+    worker.join(timeout=10)
+    if worker.is_alive():  # unblock the reader so the suite can go on, then fail
+        os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+        pytest.fail("reading a FIFO blocked")
+    assert [s.name for s in result[0]] == ["good"]
+    assert len(errors) == 1 and "pipe.glsl" in errors[0] and "a FIFO" in errors[0]
+
+
+def test_files_over_the_size_limit_are_refused(tmp_path):
+    from glsl_transpile.sources import read_text
+    p = tmp_path / "big.glsl"
+    p.write_text(SHADERTOY_CODE * 10)
+    assert read_text(p, max_bytes=len(SHADERTOY_CODE) * 10) == SHADERTOY_CODE * 10
+    with pytest.raises(ShaderSourceError, match="limit"):
+        read_text(p, max_bytes=100)
+
+
+def test_a_program_over_the_code_limit_is_refused_before_any_parsing(tmp_path):
+    import time
+    from glsl_transpile.sources import MAX_CODE_BYTES
+    p = tmp_path / "huge.glsl"
+    p.write_text(SHADERTOY_CODE + "float x = 1.0;\n" * (MAX_CODE_BYTES // 15 + 1))
+    start = time.perf_counter()
+    with pytest.raises(UnsupportedShaderError, match="over the limit"):
+        load_path(p)
+    assert time.perf_counter() - start < 1.0  # detection (a tokenizer) never saw it
+    image = {"type": "image", "code": SHADERTOY_CODE}
+    common = {"type": "common", "code": "//" * (MAX_CODE_BYTES // 2)}
+    (tmp_path / "c.json").write_text(json.dumps({"Shader": {"renderpass": [common, image]}}))
+    with pytest.raises(UnsupportedShaderError, match="over the limit"):
+        load_path(tmp_path / "c.json")
+
+
+def test_deeply_nested_json_is_a_source_error(tmp_path):
+    (tmp_path / "deep.json").write_text("[" * 100_000 + "]" * 100_000)
+    with pytest.raises(ShaderSourceError, match="nested too deeply"):
+        load_path(tmp_path / "deep.json")
+    (tmp_path / "lists.json").write_text("[[{}]]")
+    with pytest.raises(ShaderSourceError, match="list inside a list"):
+        load_path(tmp_path / "lists.json")
+
+
+def test_a_manifest_that_lists_itself_names_the_cycle(tmp_path):
+    m = tmp_path / "self.list"
+    m.write_text("self.list\n")
+    with pytest.raises(ShaderSourceError, match="manifest cycle") as info:
+        load_path(m)
+    assert str(info.value).count("self.list") >= 2
+
+
+def test_two_manifests_that_include_each_other_name_the_cycle(tmp_path):
+    (tmp_path / "one.glsl").write_text(SHADERTOY_CODE)
+    (tmp_path / "a.list").write_text("one.glsl\nb.list\n")
+    (tmp_path / "b.list").write_text("a.list\n")
+    with pytest.raises(ShaderSourceError, match="manifest cycle") as info:
+        load_path(tmp_path / "a.list")
+    assert "a.list -> " in str(info.value) and "b.list" in str(info.value)
+
+
+def test_a_manifest_may_list_another_manifest_twice(tmp_path):
+    (tmp_path / "one.glsl").write_text(SHADERTOY_CODE)
+    (tmp_path / "inner.list").write_text("one.glsl\n")
+    (tmp_path / "outer.list").write_text("inner.list\ninner.list\n")
+    assert [s.original_name for s in load_path(tmp_path / "outer.list")] == ["one", "one"]
+
+
+def test_deeply_nested_manifests_stop_with_a_clear_error(tmp_path):
+    from glsl_transpile.sources import MAX_MANIFEST_DEPTH
+    (tmp_path / "one.glsl").write_text(SHADERTOY_CODE)
+    for i in range(MAX_MANIFEST_DEPTH + 1):
+        (tmp_path / f"m{i}.list").write_text(f"m{i + 1}.list\n")
+    (tmp_path / f"m{MAX_MANIFEST_DEPTH + 1}.list").write_text("one.glsl\n")
+    with pytest.raises(ShaderSourceError, match="nested deeper"):
+        load_path(tmp_path / "m0.list")
 
 
 def test_records_are_immutable():

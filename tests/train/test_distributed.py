@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from train.checkpoint import load_checkpoint
+
 REPO = Path(__file__).resolve().parents[2]
 DRIVER = Path(__file__).with_name("ddp_driver.py")
 
@@ -39,7 +41,7 @@ def test_cli_trains_on_two_ranks(method, tiny_folder, tmp_path):
     run_dir = tmp_path / "run"
     _torchrun("-m", f"train.{method}", *tiny_run_overrides(
         tiny_folder, run_dir, **{"data.batch_size": 16, "run.epochs": 1, "loss.queue_size": 48}))
-    state = torch.load(run_dir / "checkpoint.pt", weights_only=True)
+    state = load_checkpoint(run_dir / "checkpoint.pt")
     assert state["world_size"] == 2 and len(state["rng"]) == 2 and state["global_step"] == 2
     assert (run_dir / "backbone_torchvision.pt").is_file()
     assert len((run_dir / "metrics.jsonl").read_text().splitlines()) == 2  # rank 0 only

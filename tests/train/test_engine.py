@@ -6,6 +6,7 @@ import torch
 from tests.train.conftest import tiny_run_overrides
 from tests.train.fakes import FakeRenderer
 from train import ce, moco, supcon
+from train.checkpoint import load_checkpoint
 from train.config import load_config
 from train.data.render_protocol import ProgramRenderer
 from train.engine import run_training
@@ -29,8 +30,8 @@ def test_resumed_moco_run_repeats_the_uninterrupted_losses_exactly(tiny_folder, 
                      + ["--resume"]) == 0
     assert moco.main(tiny_run_overrides(tiny_folder, parts, **common) + ["--resume"]) == 0
     assert _losses(parts) == _losses(whole) and len(_losses(whole)) == 4
-    a = torch.load(whole / "checkpoint.pt", weights_only=True)
-    b = torch.load(parts / "checkpoint.pt", weights_only=True)
+    a = load_checkpoint(whole / "checkpoint.pt")
+    b = load_checkpoint(parts / "checkpoint.pt")
     assert torch.equal(a["model"]["queue.items"], b["model"]["queue.items"])
     assert int(b["model"]["queue.pointer"]) == (4 * 16) % 32
     assert torch.equal(a["backbone_torchvision"]["layer4.1.bn2.running_var"],
@@ -96,3 +97,17 @@ def test_non_finite_loss_stops_the_run(tiny_folder, tmp_path):
                       + ["optim.base_lr=1.0e30"], defaults=ce.DEFAULTS)
     with pytest.raises(TrainError, match="loss is (nan|inf)"):
         run_training(cfg, ce.SPEC, argv=[], resume=False)
+
+
+def test_a_renderer_opened_for_a_live_run_is_closed_when_training_ends(tmp_path, monkeypatch,
+                                                                        tiny_folder):
+    from render_vk.live import LiveRenderer
+
+    closed = []
+    monkeypatch.setattr(LiveRenderer, "close",
+                        lambda self, real=LiveRenderer.close: (closed.append(self), real(self)))
+    args = tiny_run_overrides(tiny_folder, tmp_path / "live", **{
+        "data.source": "live", "data.live.programs": "[builtin]", "data.resolution": 32,
+        "data.images_per_epoch": 16, "run.epochs": 1})
+    assert moco.main(args) == 0
+    assert len(closed) == 1

@@ -7,6 +7,7 @@ import yaml
 
 from tests.train.conftest import tiny_run_overrides
 from train import ce, moco, simclr, supcon
+from train.checkpoint import load_checkpoint
 from train.config import config_to_dict, load_config
 from train.rundir import read_metrics
 
@@ -28,7 +29,7 @@ def test_main_trains_records_checkpoints_and_exports(name, tiny_folder, tmp_path
     rows = read_metrics(run_dir)
     assert [r["step"] for r in rows] == [1, 2]
     assert all(r["loss"] > 0 and 0 <= r["top1"] <= 1 and r["images_per_s"] > 0 for r in rows)
-    state = torch.load(run_dir / "checkpoint.pt", weights_only=True)
+    state = load_checkpoint(run_dir / "checkpoint.pt")
     assert state["method"] == name and state["global_step"] == 2 and state["epoch"] == 1
     exported = torch.load(run_dir / "backbone_torchvision.pt", weights_only=True)
     result = torchvision.models.resnet18().load_state_dict(exported, strict=False)

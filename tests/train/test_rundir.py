@@ -5,7 +5,8 @@ import sys
 import pytest
 
 from train.config import TrainConfig
-from train.rundir import MetricsLog, StepMetrics, git_revision, read_metrics, record_run
+from glsl_transpile.plumbing.run_record import git_revision
+from train.rundir import MetricsLog, StepMetrics, read_metrics, record_run
 
 
 def _metrics(step: int) -> StepMetrics:

@@ -38,6 +38,10 @@ class BatchSource(Protocol):
         """The batches of `epoch` from `start_step` on (skipping the first ones, for resume)."""
         ...
 
+    def close(self) -> None:
+        """Free what the source holds (a renderer it was built with); the trainer calls it."""
+        ...
+
 
 def check_images(images: Tensor, batch: int, where: str) -> None:
     """Raise ValueError unless images is (batch, 3, H, W) uint8 or floating point."""

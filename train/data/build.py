@@ -140,6 +140,7 @@ def open_renderer(cfg: DataConfig, device: torch.device | None = None) -> Progra
     log.info("live rendering %d programs on %s", live.num_programs, live.renderer.device_name)
     where = torch.device("cuda", cuda_device) if cuda_device is not None else torch.device("cpu")
     return ProgramRenderer(render=live, num_programs=live.num_programs, device=where,
+                           close=live.close,
                            parameters=[_parameters(box) for box in live.parameter_boxes()])
 
 

@@ -114,6 +114,9 @@ class ImageFolderSource:
             raise ConfigError(f"data.path={str(root)!r} has {len(samples)} images, fewer than one "
                               f"global batch (data.batch_size={batch_size * world_size})")
 
+    def close(self) -> None:
+        """Nothing to free: loaders end with their epoch."""
+
     def steps_per_epoch(self) -> int:
         return len(self.dataset) // (self.batch_size * self.world_size)
 

@@ -59,6 +59,9 @@ class LatentViewSource:
         self.seed, self.rank, self.world_size = seed, rank, world_size
         self.device = torch.device(device)
 
+    def close(self) -> None:
+        """Nothing to free: loaders end with their epoch."""
+
     def steps_per_epoch(self) -> int:
         return self.steps
 

@@ -15,6 +15,7 @@ from typing import NamedTuple
 import torch
 from torch import Tensor
 
+from render_vk.program_draws import ProgramDraws
 from train.config import LiveConfig
 from train.data.batch import ViewBatch, check_images
 from train.seeding import step_generator
@@ -64,6 +65,11 @@ class LiveProgramSource:
         if self.steps == 0:
             raise ConfigError(f"data.images_per_epoch={images_per_epoch} is less than one global "
                               f"batch ({batch_size * world_size})")
+        self.draws = ProgramDraws(renderer.num_programs, seed, live.shard_programs,
+                                  live.shard_images or 32 * live.shard_programs)
+        if self.draws.sharded and live.mixup_k > len(self.draws.pool(0)):
+            raise ConfigError(f"data.live.shard_programs={live.shard_programs} is less than "
+                              f"data.live.mixup_k={live.mixup_k}")
         device = renderer.device
         # CUDA images: batch n+1 is rendered and mixed on a side stream while batch n trains
         self.stream = (torch.cuda.Stream(device) if device is not None and device.type == "cuda"
@@ -72,6 +78,11 @@ class LiveProgramSource:
         self._epoch_order: tuple[int, Tensor] | None = None
         if live.fixed_dataset:
             self.table = self.draw(images_per_epoch, step_generator(seed, _FIXED_TABLE_KEY))
+
+    def close(self) -> None:
+        """Close the renderer if it came with a ``close`` (one opened for this run)."""
+        if self.renderer.close is not None:
+            self.renderer.close()
 
     def steps_per_epoch(self) -> int:
         return self.steps
@@ -106,20 +117,26 @@ class LiveProgramSource:
 
     def batch(self, epoch: int, step: int) -> ViewBatch:
         """One view (B, 3, H, W) (uint8, or float in [0, 1] with mixup) and labels (B,) int64."""
+        first_image = (epoch * self.steps + step) * self.batch_size * self.world_size
         draws = self.fixed_draws(epoch, step) if self.table is not None else self.draw(
-            self.batch_size, step_generator(self.seed, self.rank, epoch, step))
+            self.batch_size, step_generator(self.seed, self.rank, epoch, step),
+            pool=self.draws.pool(first_image) if self.draws.sharded else None)
         images = self.render(draws)
         main = draws.weights.argmax(dim=1)
         labels = draws.programs.gather(1, main[:, None]).squeeze(1)
         return ViewBatch((images,), labels)
 
-    def draw(self, count: int, gen: torch.Generator) -> Draws:
-        """Draw `count` images: k distinct programs, frame times and Dirichlet(1) weights each."""
-        k, num_programs = self.live.mixup_k, self.renderer.num_programs
+    def draw(self, count: int, gen: torch.Generator, pool=None) -> Draws:
+        """Draw `count` images: k distinct programs (of ``pool``, a shard of program ids, when
+        given), frame times and Dirichlet(1) weights each."""
+        k = self.live.mixup_k
+        num_programs = self.renderer.num_programs if pool is None else len(pool)
         if k == 1:
             programs = torch.randint(num_programs, (count, 1), generator=gen)
         else:
             programs = distinct_programs(count, k, num_programs, gen)
+        if pool is not None:
+            programs = torch.as_tensor(pool, dtype=torch.int64)[programs]
         frames = torch.randint(self.frames, (count * k,), generator=gen)
         times = self.sampler(frames, self.live, gen).view(count, k)
         weights = dirichlet_ones(count, k, gen) if k > 1 else torch.ones(count, 1)

@@ -1,7 +1,8 @@
 """MixUp of k images of different programs (Baradad et al. 2022, sec. 4.3: "MixUp-6").
 
-A mixed image is sum_i w_i * img_i with w ~ Dirichlet(1, ..., 1); the weighted sum runs on the
-images' device, one component at a time so that memory stays at one float batch.
+A mixed image is sum_i w_i * img_i with w ~ Dirichlet(1, ..., 1). The weights and the weighted
+sum are render_vk's (``render_vk.mixing``, which loads no Vulkan): one MixUp for the render CLI
+and for live training, in two layouts. Here: which programs to mix.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ def distinct_programs(batch: int, k: int, num_programs: int, generator: torch.Ge
 
 
 def mix_components(components: Tensor, weights: Tensor) -> Tensor:
-    """Weighted sum over components.
+    """Weighted sum over components (render_vk's one MixUp, component-major layout).
 
     Args:
         components: (k * B, 3, H, W) uint8 or float, component-major: rows [i*B, (i+1)*B) hold
@@ -50,11 +51,6 @@ def mix_components(components: Tensor, weights: Tensor) -> Tensor:
     Returns:
         (B, 3, H, W) float32 in [0, 1] on the components' device.
     """
-    batch, k = weights.shape
-    weights = weights.to(components.device)
-    scale = 1.0 / 255.0 if components.dtype == torch.uint8 else 1.0
-    mixed = torch.zeros((batch, *components.shape[1:]), device=components.device)
-    for i in range(k):
-        part = components[i * batch:(i + 1) * batch].to(torch.float32)
-        mixed.add_(part * (weights[:, i] * scale).view(-1, 1, 1, 1))
-    return mixed.clamp_(0.0, 1.0)
+    from render_vk.mixing import mixup
+
+    return mixup(components, weights, layout="component", out_dtype=torch.float32)

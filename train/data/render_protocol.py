@@ -9,7 +9,7 @@ Contract:
         [0, num_programs).
     times_seconds: (N,) float32 CPU tensor, the time uniform (Shadertoy `iTime`, TwiGL `t`) of
         each image, seconds.
-    images: (N, 3, H, W) uint8, RGB, row 0 at the top (as `DESIGN.md` stores images), on the
+    images: (N, 3, H, W) uint8, RGB, row 0 at the top (as `docs/DESIGN.md` stores images), on the
         renderer's device (CPU or CUDA). It may be a strided view, e.g.
         `rgba_nhwc[..., :3].permute(0, 3, 1, 2)` of a mapped buffer, and is only valid until the
         next call: the renderer may draw into the same memory again. Sources therefore consume or
@@ -27,7 +27,7 @@ Nothing here imports a renderer; `train.data.build` asks for one only for live s
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import NamedTuple, Protocol
 
 import torch
@@ -53,11 +53,14 @@ class ProgramRenderer(NamedTuple):
     """A render callable and how many programs it has loaded (valid ids: 0 .. num_programs-1).
 
     ``device`` is where its images are, when known: a CUDA device lets sources prepare the next
-    batch on a side stream while the current one trains. ``parameters``, when known, has one
-    entry per program: its ``ProgramParameters``, or None for a program without theta.
+    batch on a side stream while the current one trains. ``close``, when given, frees the
+    renderer (the source that was given it calls it when training ends: the trainer owns it).
+    ``parameters``, when known, has one entry per program: its ``ProgramParameters``, or None
+    for a program without theta.
     """
 
     render: RenderFn
     num_programs: int
     device: torch.device | None = None
+    close: Callable[[], None] | None = None
     parameters: Sequence[ProgramParameters | None] | None = None

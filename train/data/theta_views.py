@@ -79,6 +79,11 @@ class ProgramThetaViewSource:
         self.batch_size, self.steps, self.frames = batch_size, steps_per_epoch, frames_per_program
         self.seed, self.rank = seed, rank
 
+    def close(self) -> None:
+        """Close the renderer if it came with a ``close`` (one opened for this run)."""
+        if self.renderer.close is not None:
+            self.renderer.close()
+
     def steps_per_epoch(self) -> int:
         return self.steps
 

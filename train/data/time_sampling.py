@@ -1,4 +1,4 @@
-"""Time sampling of program renders (Baradad et al. 2022, sec. 3; DESIGN.md "Time sampling").
+"""Time sampling of program renders (Baradad et al. 2022, sec. 3; docs/DESIGN.md "Time sampling").
 
 A sampler maps frame indices (N,) int64 to times (N,) float32 seconds:
 - "continuous": frame n gets t ~ U[n / fps, (n + 1) / fps] (fps = 4 in the paper);

@@ -34,6 +34,12 @@ BACKBONES: dict[str, BackboneSpec] = {
 }
 
 
+def strip_classifier(net: nn.Module, spec: BackboneSpec) -> None:
+    """Replace the classifier layer of the torchvision model ``net`` by Identity (in place)."""
+    parent_path, _, leaf = spec.classifier.rpartition(".")
+    setattr(net.get_submodule(parent_path) if parent_path else net, leaf, nn.Identity())
+
+
 class Backbone(nn.Module):
     """A torchvision model whose classifier is Identity: images (B, 3, H, W) -> (B, embed_dim)."""
 
@@ -43,9 +49,7 @@ class Backbone(nn.Module):
         self.embed_dim = spec.embed_dim
         self.classifier_path = spec.classifier
         self.net = spec.build()
-        parent_path, _, leaf = spec.classifier.rpartition(".")
-        parent = self.net.get_submodule(parent_path) if parent_path else self.net
-        setattr(parent, leaf, nn.Identity())
+        strip_classifier(self.net, spec)
 
     def forward(self, images: Tensor) -> Tensor:
         return self.net(images)

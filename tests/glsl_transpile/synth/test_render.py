@@ -41,7 +41,7 @@ def _other_theta(program, seed):
 
 
 def test_every_sample_program_loads(synth_renderer):
-    assert [p.status for p in synth_renderer.programs] == ["ok"] * len(PROGRAMS)
+    assert [p.status for p in synth_renderer.programs()] == ["ok"] * len(PROGRAMS)
 
 
 def test_kernel_matches_reference_with_theta_baked_and_as_parameters(synth_renderer,

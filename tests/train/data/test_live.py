@@ -152,16 +152,48 @@ def test_live_renderer_releases_the_previous_batch_and_keeps_its_consistency_che
     try:
         assert live.renderer.config.consistency_every == 2
         released = []
-        handoff = live.renderer.handoff
-        handoff.release = lambda slot, real=handoff.release: (released.append(slot),
-                                                              real(slot))
+        handoff = live.renderer._ctx.handoff
+        handoff.release = lambda lease, real=handoff.release: (released.append(lease),
+                                                               real(lease))
         ids, times = torch.tensor([0, 1, 2]), torch.tensor([0.5, 1.0, 1.5])
         first = live(ids, times).clone()
         previous = live._last
-        assert previous._slot not in released
+        assert previous._slot.lease not in released
         second = live(ids, times)
-        assert previous._slot in released  # released when the next batch was asked for
+        assert previous._slot.lease in released  # released when the next batch was asked for
         assert torch.equal(first, second)
         assert live.renderer._reference_digest is not None  # the check ran
     finally:
         live.close()
+
+
+def test_live_renderer_replaces_a_program_that_fails_during_training():
+    from render_vk import Renderer, RendererConfig
+    from render_vk.live import LiveRenderer
+    from tests.render_vk.programs import good_and_slow
+
+    renderer = Renderer(RendererConfig(image_timeout_s=0.02))
+    renderer.load(good_and_slow(iterations=20000))  # "slow" is index 3: about 1 s an image
+    live = LiveRenderer(renderer, 32)
+    try:
+        images = live(torch.tensor([0, 3, 1, 3]), torch.tensor([0.5, 1.0, 1.5, 2.0]))
+        assert images.shape == (4, 3, 32, 32)
+        assert renderer.program(3).status == "timeout"
+        assert live.ids[3] in (0, 1, 2)  # the failed program's draws render another one now
+        assert live.num_programs == 4  # ids drawn by the source stay valid
+    finally:
+        live.close()
+
+
+def test_sharded_live_draws_keep_each_stretch_of_steps_to_one_shard():
+    renderer = ProgramRenderer(FakeRenderer(num_programs=40, size=8), 40)
+    live = LiveConfig(shard_programs=5, shard_images=32)
+    source = LiveProgramSource(renderer, live, batch_size=8, images_per_epoch=256, seed=1,
+                               rank=0, world_size=2)
+    per_step = [set(source.batch(0, step).labels.tolist()) for step in range(16)]
+    for first in range(0, 16, 2):  # 32 images a shard = 2 steps of 8 x 2 ranks
+        used = per_step[first] | per_step[first + 1]
+        assert len(used) <= 5, (first, used)
+    assert len(set().union(*per_step)) > 20  # the run moves through the shards
+    with pytest.raises(ConfigError, match="fixed_dataset"):
+        load_config(None, ["data.live.shard_programs=5", "data.live.fixed_dataset=true"])

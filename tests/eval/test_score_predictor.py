@@ -1,4 +1,5 @@
-"""eval.predictor: the MLP learns a monotone score; greedy top-k; the CLI writes a selection."""
+"""eval.score_predictor (and the eval.predictor CLI): the MLP learns a monotone score; greedy
+top-k; the CLI writes a selection."""
 from __future__ import annotations
 
 import numpy as np
@@ -6,8 +7,9 @@ import pytest
 import torch
 
 from eval.errors import ConfigError
-from eval.predictor import (PredictorConfig, fit_predictor, greedy_select, main, predict_scores,
-                            program_descriptor)
+from eval.predictor import main
+from eval.score_predictor import (PredictorConfig, fit_predictor, greedy_select, predict_scores,
+                                  program_descriptor)
 from eval.report import spearman
 
 
@@ -77,3 +79,9 @@ def test_selection_lists_program_sources_from_the_render_report(tmp_path):
     (out / "report.json").write_text(json.dumps({"a": {"status": "ok",
                                                        "origin": str(src / "a.glsl")}}))
     assert selection_entries(out, [out / "a", out / "b"]) == [str(src / "a.glsl"), str(out / "b")]
+
+
+def test_the_cli_without_scores_is_a_one_line_error_not_a_traceback(tmp_path, capsys):
+    assert main([str(tmp_path), "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert "'scores' is missing: give --scores CSV" in err and "Traceback" not in err

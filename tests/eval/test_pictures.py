@@ -1,13 +1,9 @@
-"""eval.retrieval, eval.pictures, eval.report: picture sizes, tables and rank correlation."""
+"""eval.retrieval, eval.pictures: picture sizes (eval.report is in test_report.py)."""
 from __future__ import annotations
 
-import math
-
 import numpy as np
-import pytest
 from PIL import Image
 
-from eval import report
 from eval.pictures import PAD, contact_sheet
 from eval.pictures import main as pictures_main
 from eval.retrieval import GAP, grid_size, retrieval_grid
@@ -42,28 +38,3 @@ def test_pictures_cli_contact_sheet_of_digits_and_gallery(tmp_path, program_writ
     assert pictures_main(["gallery", str(root), "--scores", str(scores),
                           "--out", str(tmp_path / "g.png")]) == 0
     assert (tmp_path / "g.png").is_file()
-
-
-def test_markdown_and_csv_tables():
-    rows = [{"model": "r18", "top1": 91.234, "top5": 0.5}, {"model": "r50", "top1": None}]
-    md = report.markdown_table(rows, ["model", "top1", "top5"])
-    assert md.splitlines()[2] == "| r18 | 91.23 | 0.5000 |"
-    assert md.splitlines()[3] == "| r50 |  |  |"
-    assert report.csv_text(rows, ["model", "top1"]).splitlines() == [
-        "model,top1", "r18,91.234", "r50,"]
-
-
-def test_spearman_matches_known_values():
-    assert report.spearman([1, 2, 3, 4], [10, 20, 30, 40]) == pytest.approx(1.0)
-    assert report.spearman([1, 2, 3, 4], [4, 3, 2, 1]) == pytest.approx(-1.0)
-    assert report.spearman([1, 2, 2, 3], [1, 2, 3, 4]) == pytest.approx(0.9486832980505138)
-    assert math.isnan(report.spearman([1, None], [2, 3]))
-
-
-def test_report_cli_collects_result_json(tmp_path):
-    payload = {"backbone_label": "r18", "dataset": "digits",
-               "results": {"knn_k5": {"top1": 90.0, "top5": 99.0}}}
-    path = report.write_json(tmp_path / "knn.json", payload)
-    assert report.main([str(path), "--out", str(tmp_path / "rep")]) == 0
-    assert "| r18 | digits | knn_k5 | 90.00 | 99.00 |" in (tmp_path / "rep/results.md").read_text()
-    assert (tmp_path / "rep/results.png").is_file()

@@ -1,4 +1,4 @@
-"""eval.knn: weighted k-NN equals a brute-force loop; top-k accuracy is counted correctly."""
+"""eval.knn_classifier: weighted k-NN equals a brute-force loop; top-k accuracy is counted right."""
 from __future__ import annotations
 
 import math
@@ -7,7 +7,7 @@ import pytest
 import torch
 
 from eval.errors import ConfigError
-from eval.knn import KnnConfig, evaluate_knn, knn_scores, nearest_neighbours, topk_accuracy
+from eval.knn_classifier import KnnConfig, evaluate_knn, knn_scores, nearest_neighbours, topk_accuracy
 
 
 def brute_force_scores(train, labels, queries, k, num_classes, temperature):
