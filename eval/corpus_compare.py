@@ -5,7 +5,8 @@ For each corpus (any source the loaders take, e.g. ``synth=runs/curate/survivors
 compile at ``--times`` and ``--resolution`` (the paper's Table 1 is at 384x384) and measures
 per image: JPEG (quality 90) and gzip bytes, self-distance (two half-area crops, box-filtered
 pixel distance) and colourfulness, plus the rendering speed of this renderer on that corpus
-(images per second after compilation and a warm-up dispatch). Writes ``DIR/corpora.{json,md,
+(images per second after compilation and a warm-up dispatch; programs that fail while rendering
+are left out, so a corpus may show fewer than ``--programs``). Writes ``DIR/corpora.{json,md,
 csv}``, ``DIR/histograms.png`` and, for ``--sheet NAME``, ``DIR/contact_sheet.png`` (one
 image of each of 64 random programs of that corpus).
 """
@@ -14,7 +15,6 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -24,6 +24,7 @@ from eval import atomic, report
 from eval.pictures import contact_sheet
 from eval.program_metrics import (colourfulness, gzip_bytes, jpeg_bytes, pixel_crop_distance,
                                   self_distance)
+from eval.program_renders import render_programs
 
 log = logging.getLogger("eval.corpus_compare")
 METRICS = ("jpeg_kb", "gzip_kb", "self_distance", "colourfulness")
@@ -41,9 +42,9 @@ def load_corpus(source: str):
 
 
 def render_corpus(sources, count: int, times: list[float], res: int, seed: int):
-    """(images (N, T, H, W, 3) uint8 of up to ``count`` random programs that compile,
-    images per second of the timed render)."""
-    from render_vk import Renderer, RenderRequest
+    """(images (N, T, H, W, 3) uint8 of up to ``count`` random programs that compile and
+    render, images per second of the measured requests)."""
+    from render_vk import Renderer
 
     order = np.random.default_rng(seed).permutation(len(sources))
     with Renderer() as renderer:
@@ -54,19 +55,11 @@ def render_corpus(sources, count: int, times: list[float], res: int, seed: int):
             picked += [base + k for k, s in enumerate(states) if s.status == "ok"]
             if len(picked) >= count:
                 break
-        picked = picked[:count]
-        renderer.render(RenderRequest(picked, [times[0]] * len(picked), 8, 8))  # warm-up
-        chunks, elapsed = [], 0.0
-        per_batch = max(1, 32 // len(times))
-        for i in range(0, len(picked), per_batch):
-            batch = picked[i:i + per_batch]
-            req = RenderRequest([p for p in batch for _ in times], times * len(batch), res, res)
-            t0 = time.perf_counter()
-            out = renderer.render(req).permute(0, 2, 3, 1).contiguous().numpy()
-            elapsed += time.perf_counter() - t0
-            chunks.append(out.reshape(len(batch), len(times), res, res, 3))
-    images = np.concatenate(chunks) if chunks else np.zeros((0, len(times), res, res, 3), "u1")
-    return images, images.shape[0] * len(times) / max(elapsed, 1e-9)
+        renders = render_programs(renderer, picked[:count], times, res, batch_images=32)
+    kept = [p for p in picked[:count] if p in renders.images]
+    images = (np.stack([renders.images[p] for p in kept]) if kept
+              else np.zeros((0, len(times), res, res, 3), np.uint8))
+    return images, images.shape[0] * len(times) / max(renders.wall_s, 1e-9)
 
 
 def image_rows(images: np.ndarray, seed: int) -> dict[str, np.ndarray]:

@@ -16,7 +16,8 @@ for the first reason that applies, in this order (``REASONS``):
   the times) of an earlier surviving program's.
 
 Every program keeps its metrics; survivors are written by ``python -m eval.curate``.
-Rendering goes through ``render_vk.Renderer`` in chunks, so memory stays flat for any count.
+Rendering goes through ``render_vk.Renderer`` in chunks, so memory stays flat for any count
+(``eval.program_renders`` owns the warm-up and the retries).
 """
 from __future__ import annotations
 
@@ -32,13 +33,13 @@ import numpy as np
 from eval.program_metrics import (colourfulness, fill_fraction, gzip_bytes,
                                   image_colour_spread, is_constant, jpeg_bytes, perceptual_hash,
                                   pixel_crop_distance, self_distance)
+from eval.program_renders import render_programs, render_timed
 
 log = logging.getLogger(__name__)
 
 REASONS = ("compile_error", "unsupported", "timeout", "crash", "loop_capped", "constant",
            "static", "slow", "low_diversity", "duplicate")
 KEPT = "kept"
-WARM_UP_GROUP = 8  # programs per warm-up submission
 RETIMES = 2        # extra renders of a program that looks slow, before it is called slow
 
 
@@ -212,47 +213,13 @@ def _render_chunk(chunk, cfg: CurationConfig, rng, seconds: Counter, cache) -> l
     return outcomes
 
 
-def _render_timed(renderer, batch: list[int], cfg: CurationConfig):
-    """({program: (T, H, W, 3) uint8}, {program: device seconds per image}) of one request.
-
-    Raises:
-        RenderError: a program failed (it is now marked; render the others again).
-    """
-    from render_vk import RenderRequest
-
-    times, res = list(cfg.times_s), cfg.resolution
-    req = RenderRequest([p for p in batch for _ in times], times * len(batch), res, res,
-                        frames=list(range(len(times))) * len(batch))
-    with renderer.submit(req) as pending:
-        hwc = pending.result().permute(0, 2, 3, 1).numpy().reshape(
-            len(batch), len(times), res, res, 3).copy()
-        seconds = pending.dispatch_seconds() or []
-    per_image = {p: s / len(times) for p, s in zip(sorted(set(batch)), seconds)}
-    return {p: hwc[k] for k, p in enumerate(batch)}, per_image
-
-
 def _render_all(renderer, cfg: CurationConfig) -> tuple[dict[int, np.ndarray], dict]:
     """Images ``(T, H, W, 3) uint8`` of every renderable program at ``cfg.times_s``, and its
     device seconds per image (the least over its timed renders, see ``_retime_suspects``)."""
-    from render_vk import RenderError
-
-    per_batch = max(1, cfg.batch_images // len(cfg.times_s))
-    out: dict[int, np.ndarray] = {}
-    timing: dict[int, float] = {}
-    _warm_up(renderer, cfg.times_s[0])
-    todo = renderer.ok_indices()
-    while todo:
-        batch, todo = todo[:per_batch], todo[per_batch:]
-        try:
-            images, seconds = _render_timed(renderer, batch, cfg)
-        except RenderError as err:  # the culprit is now marked; render the others again
-            log.warning("%s", err)
-            todo = [p for p in batch if renderer.program(p).ok] + todo
-            continue
-        out.update(images)
-        timing.update(seconds)
-    _retime_suspects(renderer, timing, cfg)
-    return {p: im for p, im in out.items() if renderer.program(p).ok}, timing
+    renders = render_programs(renderer, renderer.ok_indices(), cfg.times_s, cfg.resolution,
+                              batch_images=cfg.batch_images)
+    _retime_suspects(renderer, renders.seconds_per_image, cfg)
+    return renders.images, renders.seconds_per_image
 
 
 def _retime_suspects(renderer, timing: dict[int, float], cfg: CurationConfig) -> None:
@@ -266,26 +233,10 @@ def _retime_suspects(renderer, timing: dict[int, float], cfg: CurationConfig) ->
     suspects = [p for p, t in timing.items() if t > limit and renderer.program(p).ok]
     for _ in range(RETIMES if suspects else 0):
         try:
-            _, seconds = _render_timed(renderer, suspects, cfg)
+            seconds = render_timed(renderer, suspects, cfg.times_s,
+                                   cfg.resolution).seconds_per_image
         except RenderError as err:
             log.warning("%s", err)
             return
         for p, t in seconds.items():
             timing[p] = min(timing[p], t)
-
-
-def _warm_up(renderer, t_seconds: float) -> None:
-    """One tiny dispatch per program, a few programs per submission: lavapipe compiles a
-    pipeline's machine code at its first dispatch, which must stay out of the timings that
-    decide "slow" and far from the batch timeout. A failure marks its culprit and goes on."""
-    from render_vk import RenderError, RenderRequest
-
-    todo = renderer.ok_indices()
-    for i in range(0, len(todo), WARM_UP_GROUP):
-        group = [p for p in todo[i:i + WARM_UP_GROUP] if renderer.program(p).ok]
-        if not group:
-            continue
-        try:
-            renderer.render(RenderRequest(group, [t_seconds] * len(group), 8, 8))
-        except RenderError as err:
-            log.warning("%s", err)
