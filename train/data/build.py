@@ -14,6 +14,7 @@ from pathlib import Path
 
 import torch
 
+from glsl_transpile.plumbing.progress import Meter, silent
 from train.config import DataConfig
 from train.data.batch import BatchSource
 from train.data.folder import ImageFolderSource
@@ -29,7 +30,8 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class SourceContext:
-    """Where a source runs: per-rank batch, seed, rank and world size, and the training device."""
+    """Where a source runs: per-rank batch, seed, rank and world size, the training device,
+    whether the method needs class labels, and the progress meter of slow set-up phases."""
 
     batch_size: int
     seed: int
@@ -37,6 +39,8 @@ class SourceContext:
     world_size: int
     device: torch.device
     renderer: ProgramRenderer | None = None  # for live sources; None: open render_vk
+    needs_labels: bool = True
+    meter: Meter = silent
 
 
 def build_source(cfg: DataConfig, ctx: SourceContext) -> BatchSource:
@@ -51,11 +55,12 @@ def build_source(cfg: DataConfig, ctx: SourceContext) -> BatchSource:
 
 def _folder(cfg: DataConfig, ctx: SourceContext) -> BatchSource:
     if not cfg.path:
-        raise ConfigError("data.source='folder' needs data.path (root/<class>/<image>)")
+        raise ConfigError("data.source='folder' needs data.path (root/<class>/<image>, or a "
+                          "flat folder of images for moco and simclr)")
     return ImageFolderSource(Path(cfg.path), batch_size=ctx.batch_size,
                              resolution=cfg.resolution, num_workers=cfg.num_workers,
                              seed=ctx.seed, rank=ctx.rank, world_size=ctx.world_size,
-                             pin_memory=ctx.device.type == "cuda")
+                             pin_memory=ctx.device.type == "cuda", labelled=ctx.needs_labels)
 
 
 def _latent(cfg: DataConfig, ctx: SourceContext) -> BatchSource:
