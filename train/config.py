@@ -68,6 +68,8 @@ class LiveConfig:
     shard_programs: int = 0  # draw from shards of this many programs (bounded working set,
                              # render_vk.program_draws); 0 = uniform over all programs
     shard_images: int = 0  # images drawn from a shard before the next; 0 = 32 x shard_programs
+    drop_constant: bool = True  # leave out programs whose probe renders are one colour
+    drop_static: bool = True  # ... or all identical (render_vk.hygiene; logged at start)
 
     def checks(self):
         yield "mixup_k", self.mixup_k >= 1

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import math
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -207,7 +207,7 @@ class Trainer:
         self._step_clock = time.perf_counter()
         while self.epoch < self.cfg.run.epochs and not self._at_max_steps():
             stopping = False
-            for batch in self.source.batches(self.epoch, self.step_in_epoch):
+            for batch in self._batches(stop):
                 step_metrics = self._train_step(batch)
                 if metrics is not None:
                     metrics.log(step_metrics)
@@ -218,6 +218,7 @@ class Trainer:
                     break
                 if self._step_checkpoint_due():
                     self._save()
+            stopping = stopping or stop.requested  # the data ended on a stop request
             if self.step_in_epoch == self.steps_per_epoch:
                 self._end_epoch()
             elif not (stopping or self._at_max_steps()):
@@ -226,6 +227,23 @@ class Trainer:
             if stopping:
                 return stop.signal_name or "a signal on another rank"
         return None
+
+    def _batches(self, stop: StopRequest) -> Iterator[ViewBatch]:
+        """The source's batches from the current step; a data error after a stop request
+        (decoding workers killed by the same SIGTERM) ends them instead of the run."""
+        batches = iter(self.source.batches(self.epoch, self.step_in_epoch))
+        while True:
+            try:
+                batch = next(batches)
+            except StopIteration:
+                return
+            except Exception as err:  # noqa: BLE001 - only swallowed once a stop was asked
+                if not stop.requested:
+                    raise
+                log.warning("the data source failed after %s (%s): stopping at step %d",
+                            stop.signal_name, str(err).splitlines()[0], self.global_step)
+                return
+            yield batch
 
     def _end_epoch(self) -> None:
         self.epoch, self.step_in_epoch = self.epoch + 1, 0

@@ -6,9 +6,14 @@ line exits with status 130. A resumed run then continues from exactly that step.
 or one that arrives outside the loop (while programs compile, say), stops the process at once
 with ``KeyboardInterrupt``.
 
-DataLoader workers ignore both signals (``ignore_stop_signals`` is their ``worker_init_fn``): a
+DataLoader workers ignore SIGINT (``ignore_stop_signals`` is their ``worker_init_fn``): a
 terminal's Ctrl-C reaches the whole process group, and a worker that died of it would break the
-batch the loop is still waiting for. The workers end when the loader is shut down.
+batch the loop is still waiting for. They keep SIGTERM's default, since that is how Python ends
+workers left running at exit; a SIGTERM sent to the whole group (a batch scheduler's) may kill
+them. Once a stop is requested, worker deaths are expected: the SIGCHLD handler through which
+torch raises them in the middle of any statement is set aside (until the handlers are
+restored), so the step in progress ends normally, and a batch that can no longer be fetched
+ends the data, not the run (the engine stops at the last step it finished).
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ class StopRequest:
     def __init__(self) -> None:
         self.signal_name: str | None = None
         self._deferring = False
+        self._sigchld = None  # the SIGCHLD handler set aside by the stop request
 
     @property
     def requested(self) -> bool:
@@ -43,6 +49,7 @@ class StopRequest:
         if not self._deferring or self.requested:
             raise KeyboardInterrupt
         self.request(name)
+        self._sigchld = signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         log.warning("%s: stopping after this step with a checkpoint (send it again to stop at "
                     "once, without one)", name)
 
@@ -56,6 +63,8 @@ class StopRequest:
         finally:
             for s, handler in previous.items():
                 signal.signal(s, handler)
+            if self._sigchld is not None:
+                signal.signal(signal.SIGCHLD, self._sigchld)
 
     @contextmanager
     def deferring(self) -> Iterator[None]:
@@ -68,7 +77,6 @@ class StopRequest:
 
 
 def ignore_stop_signals(worker_id: int = 0) -> None:
-    """``worker_init_fn`` of DataLoaders: the worker ignores SIGINT and SIGTERM."""
+    """``worker_init_fn`` of DataLoaders: the worker ignores SIGINT (see the module doc)."""
     del worker_id
-    for s in STOP_SIGNALS:
-        signal.signal(s, signal.SIG_IGN)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)

@@ -82,6 +82,17 @@ def new_parser(prog: str, description: str | None = None) -> argparse.ArgumentPa
     return parser
 
 
+def positive_int(text: str) -> int:
+    """argparse type: an integer >= 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
 def add_config_arguments(parser: argparse.ArgumentParser, example: str) -> None:
     """``--config FILE``, repeated ``--set KEY=VALUE`` (``example`` shows one) and
     ``--print-config``."""

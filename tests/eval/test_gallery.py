@@ -53,8 +53,8 @@ def corpus(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def site(corpus, tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("site")
-    assert gallery.main([str(corpus), "--out", str(out), "--frames", str(FRAMES), "--cell",
-                         str(CELL), "--n-images", "4", "--size", "32"]) == 0
+    assert gallery.main([str(corpus), "--out", str(out), "--strip-length", str(FRAMES), "--cell",
+                         str(CELL), "--samples", "4", "--resolution", "32"]) == 0
     return out
 
 

@@ -30,7 +30,7 @@ def test_programs_cli_writes_metrics_and_scatter_plots(tmp_path, program_writer)
         Image.fromarray(np.full((20, 30, 3), 40 * i, np.uint8)).save(ref / f"{i}.png")
     scores = tmp_path / "scores.csv"
     scores.write_text("program,acc\nflat,10\nstill,20\nnoise,30\n")
-    code = main([str(out_root), "--out", str(res), "--n-images", "4", "--size", "32",
+    code = main([str(out_root), "--out", str(res), "--samples", "4", "--resolution", "32",
                  "--reference", str(ref), "--scores", str(scores), "--score-column", "acc",
                  "--cache-dir", str(tmp_path / "cache")])
     assert code == 0

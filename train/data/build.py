@@ -22,6 +22,7 @@ from train.data.latent import LatentViewSource, load_generator
 from train.data.live import LiveProgramSource
 from train.data.program_views import ProgramTimeViewSource
 from train.data.render_protocol import ProgramRenderer
+from train.data.time_sampling import probe_times
 from train.errors import ConfigError, TrainError
 from train.registry import choose
 
@@ -74,14 +75,14 @@ def _latent(cfg: DataConfig, ctx: SourceContext) -> BatchSource:
 
 
 def _live(cfg: DataConfig, ctx: SourceContext) -> BatchSource:
-    renderer = ctx.renderer or open_renderer(cfg, ctx.device)
+    renderer = ctx.renderer or open_renderer(cfg, ctx.device, ctx.meter)
     return LiveProgramSource(renderer, cfg.live, batch_size=ctx.batch_size,
                              images_per_epoch=cfg.images_per_epoch, seed=ctx.seed,
                              rank=ctx.rank, world_size=ctx.world_size)
 
 
 def _program_time(cfg: DataConfig, ctx: SourceContext) -> BatchSource:
-    renderer = ctx.renderer or open_renderer(cfg, ctx.device)
+    renderer = ctx.renderer or open_renderer(cfg, ctx.device, ctx.meter)
     frames = -(-cfg.images_per_epoch // renderer.num_programs)
     return ProgramTimeViewSource(renderer, cfg.live, batch_size=ctx.batch_size,
                                  steps_per_epoch=_virtual_steps(cfg, ctx),
@@ -96,13 +97,16 @@ def _virtual_steps(cfg: DataConfig, ctx: SourceContext) -> int:
     return steps
 
 
-def open_renderer(cfg: DataConfig, device: torch.device | None = None) -> ProgramRenderer:
+def open_renderer(cfg: DataConfig, device: torch.device | None = None,
+                  meter: Meter = silent) -> ProgramRenderer:
     """Open the live Vulkan renderer for cfg.live.programs at cfg.resolution.
 
     The programs that compile are numbered 0..num_programs-1 (failures are logged by
     render_vk). ``"builtin"`` in the list stands for render_vk's built-in pack. With
     ``data.live.output`` "auto" and a CUDA training ``device`` (or "cuda"), rendering runs on
-    that GPU (matched by UUID) into its memory; otherwise into host memory.
+    that GPU (matched by UUID) into its memory; otherwise into host memory. Constant and
+    static programs are left out unless data.live.drop_constant / drop_static are off.
+    ``meter`` shows the compilation and the probe.
 
     Raises:
         TrainError: render_vk cannot be imported, or no program to render.
@@ -115,6 +119,11 @@ def open_renderer(cfg: DataConfig, device: torch.device | None = None) -> Progra
                           "'builtin' for the built-in pack)")
     if not cfg.resolution:
         raise ConfigError(f"data.source={cfg.source!r} needs data.resolution (render size)")
+    from glsl_transpile import missing_inputs
+
+    missing = missing_inputs([p for p in cfg.live.programs if p != "builtin"])
+    if missing:
+        raise ConfigError(f"data.live.programs: no such file or folder: {', '.join(missing)}")
     from render_vk.errors import RenderError
     from render_vk.live import open_live_renderer
 
@@ -130,13 +139,33 @@ def open_renderer(cfg: DataConfig, device: torch.device | None = None) -> Progra
     try:
         live = open_live_renderer(list(cfg.live.programs), int(cfg.resolution),
                                   cuda_device=cuda_device,
-                                  consistency_every=cfg.live.consistency_every)
+                                  consistency_every=cfg.live.consistency_every, meter=meter)
+        try:
+            _drop_dull(live, cfg, meter)
+        except BaseException:
+            live.close()
+            raise
     except RenderError as err:
         raise TrainError(f"data.source={cfg.source!r}: {err}") from err
     log.info("live rendering %d programs on %s", live.num_programs, live.renderer.device_name)
     where = torch.device("cuda", cuda_device) if cuda_device is not None else torch.device("cpu")
     return ProgramRenderer(render=live, num_programs=live.num_programs, device=where,
                            close=live.close)
+
+
+def _drop_dull(live, cfg: DataConfig, meter: Meter) -> None:
+    """Leave constant / static programs out of the live pool (data.live.drop_constant,
+    drop_static), probed at the times the run's sampler gives; logs what was dropped."""
+    from render_vk.hygiene import DropRules, summary
+
+    frames = -(-cfg.images_per_epoch // live.num_programs)
+    rules = DropRules(cfg.live.drop_constant, cfg.live.drop_static)
+    dropped = live.drop_dull(probe_times(cfg.live, frames), rules, meter)
+    if dropped:
+        names = ", ".join(f"{name} ({why})" for name, why in sorted(dropped.items())[:10])
+        more = f" and {len(dropped) - 10} more" if len(dropped) > 10 else ""
+        log.warning("live programs: %s of %d: %s%s", summary(dropped),
+                    live.num_programs + len(dropped), names, more)
 
 
 SOURCES: dict[str, Callable[[DataConfig, SourceContext], BatchSource]] = {
