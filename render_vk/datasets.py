@@ -24,7 +24,8 @@ programs compile once into the on-disk cache) and is never pickled. ``close()`` 
 block) frees it in the calling process; a worker's renderer is closed when the worker exits, by
 a ``multiprocessing`` exit finaliser, not by ``__del__``. A worker started by ``fork`` from a
 process that holds an open renderer inherits Vulkan state it must not use: give the DataLoader
-``multiprocessing_context="spawn"`` (or "forkserver") there.
+``multiprocessing_context="spawn"`` (or "forkserver") there, and keep the script's top level
+under ``if __name__ == "__main__":`` (spawn imports it again in each worker).
 """
 from __future__ import annotations
 

@@ -64,3 +64,24 @@ def test_user_errors_exit_2_with_one_line_and_no_traceback(args, message, tmp_pa
     assert simclr.main(args + ["--out", str(tmp_path / "run"), "--set", "run.device=cpu"]) == 2
     err = capsys.readouterr().err
     assert f"error: {message}" in err and "Traceback" not in err
+
+
+def test_moco_trains_on_the_render_clis_own_mixup_output_and_supcon_says_why_not(tmp_path,
+                                                                                  capsys):
+    from glsl_transpile import builtin_pack_dir
+    from render_vk.render import main as render_main
+    from train import moco, supcon
+
+    src = tmp_path / "programs"
+    src.mkdir()
+    for f in sorted((builtin_pack_dir() / "shadertoy").glob("*.glsl"))[:3]:
+        (src / f.name).write_text(f.read_text())
+    mixed = tmp_path / "mix6"
+    assert render_main([str(src), "--out", str(mixed), "--mixup", "2", "--total", "16",
+                        "--resolution", "32", "--quiet"]) == 0
+    args = tiny_run_overrides(mixed, tmp_path / "run", **{"run.max_steps": 1})
+    assert moco.main(args) == 0
+    assert (tmp_path / "run" / "backbone_torchvision.pt").is_file()
+    assert supcon.main(tiny_run_overrides(mixed, tmp_path / "sup")) == 2
+    assert "no <class>/ folders (a flat layout): this method needs class labels" in \
+        capsys.readouterr().err

@@ -197,3 +197,12 @@ def test_sharded_live_draws_keep_each_stretch_of_steps_to_one_shard():
     assert len(set().union(*per_step)) > 20  # the run moves through the shards
     with pytest.raises(ConfigError, match="fixed_dataset"):
         load_config(None, ["data.live.shard_programs=5", "data.live.fixed_dataset=true"])
+
+
+def test_live_training_probes_at_the_times_it_will_draw():
+    from train.config import LiveConfig
+    from train.data.time_sampling import probe_times
+
+    assert probe_times(LiveConfig(fps=4.0), frames=9) == [0.125, 1.125, 2.125]
+    assert probe_times(LiveConfig(time_sampling="random", time_range_seconds=(1.0, 3.0)),
+                       frames=9) == [1.0, 2.0, 3.0]
