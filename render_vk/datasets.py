@@ -38,13 +38,13 @@ import numpy as np
 import torch
 from torch.utils.data import Dataset, IterableDataset, get_worker_info
 
-from .config import RendererConfig, RenderRequest
+from .config import RendererConfig
 from .errors import RenderError
 from .hygiene import DropRules, probe_indices
 from .live import LiveRenderer, live_renderer_for, load_programs
 from .mixing import cutmix, cutmix_boxes, dirichlet_weights, mixup
 from .program_draws import ProgramDraws
-from .timesample import TimeSampling
+from .timesample import TimeSampling, times_from_uniform
 
 _DRAW_KEY = 0xDA7A  # separates a dataset's per-image draws from other streams of the seed
 
@@ -233,13 +233,14 @@ class ProgramImages(_Programs, IterableDataset):
         return plan
 
     def _time(self, gen: torch.Generator, frames: int) -> float:
+        """One time: continuous, frame n uniform in [0, frames) and t ~ U[n/fps, (n+1)/fps];
+        random, t ~ U[low, high]; list, one of the times (the render CLI's formula)."""
         s, u = self.sampling, float(torch.rand((), generator=gen, dtype=torch.float64))
         if s.mode == "list":
             return float(s.times_s[int(u * len(s.times_s)) % len(s.times_s)])
-        if s.mode == "random":
-            return s.low_s + u * (s.high_s - s.low_s)
-        frame = int(torch.randint(frames, (), generator=gen))
-        return (frame + u) / s.fps  # continuous: t ~ U[n/fps, (n+1)/fps], n uniform
+        frame = int(torch.randint(frames, (), generator=gen)) if s.mode == "continuous" else 0
+        return float(times_from_uniform(s.mode, frame, u, fps=s.fps, low_s=s.low_s,
+                                        high_s=s.high_s))
 
 
 class ProgramFrames(_Programs, Dataset):

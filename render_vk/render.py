@@ -32,7 +32,7 @@ from tqdm import tqdm
 
 from glsl_transpile import TranspileError, load_sources
 from glsl_transpile.plumbing.config import ConfigError
-from glsl_transpile.status import status_of
+from glsl_transpile.status import CRASH, LOOP_CAPPED, TIMEOUT, status_of
 
 from . import ranks
 from .config import RendererConfig
@@ -81,6 +81,29 @@ def _compile(renderer: Renderer, sources, args, report) -> list:
     return programs
 
 
+_RENDER_FAILURES = (TIMEOUT, CRASH, LOOP_CAPPED)
+
+
+def _skip_earlier_failures(renderer: Renderer, args, report) -> list:
+    """Programs that failed while rendering in an earlier run into this folder (same
+    parameters: checked on open) keep that status instead of costing their deadline again.
+    Returns the programs' statuses after that."""
+    path = args.out / "report.json"
+    if args.retry_failed or args.overwrite or not path.is_file():
+        return renderer.programs()
+    try:
+        earlier = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return renderer.programs()
+    for state in renderer.programs():
+        entry = earlier.get(state.name) or {}
+        if state.ok and entry.get("status") in _RENDER_FAILURES:
+            log_text = f"{entry.get('log', '')} (in an earlier run; --retry-failed to try again)"
+            renderer.exclude(state.index, entry["status"], log_text)
+            report[state.name].status, report[state.name].log = entry["status"], log_text
+    return renderer.programs()
+
+
 def run(args) -> int:
     rank, world = ranks.rank_and_world()
     with ranks.process_group(world):
@@ -115,7 +138,8 @@ def _run_in(folder: OutputFolder, args, rank: int, world: int) -> int:
     code = 0
     try:
         log.info("device: %s", renderer.device_name)
-        programs = _compile(renderer, sources, args, report)
+        _compile(renderer, sources, args, report)
+        programs = _skip_earlier_failures(renderer, args, report)
         run.names = run.manifest.names = [p.name for p in programs]
         run.done = folder.finished(forget=args.overwrite)
         excluded = _hygiene(run, programs, rank, world)

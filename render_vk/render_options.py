@@ -56,6 +56,9 @@ def build_parser(description: str | None = None) -> argparse.ArgumentParser:
         help="device seconds per image over which a program is stopped (default 30)")
     add("--overwrite", action="store_true",
         help="render every image again, even where OUT holds images of other parameters")
+    add("--retry-failed", action="store_true",
+        help="render again programs that timed out, crashed or hit the loop cap in an "
+             "earlier run into OUT (by default they are skipped, keeping their status)")
     add("--drop-constant", dest="drop_constant", action="store_true", default=True,
         help="leave out programs whose probe images all have one colour (the default; "
              "render_vk/hygiene.py); reported in report.json")

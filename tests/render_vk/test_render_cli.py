@@ -361,3 +361,29 @@ def test_the_manifest_gives_each_mixed_image_its_programs_times_and_weights(tmp_
                                                   e["times_s"], 16, 16, e["frames"]))
             mixed = mixup(parts, torch.tensor([e["weights"]]))[0].permute(1, 2, 0).numpy()
             assert np.array_equal(mixed, np.asarray(Image.open(out / e["path"])))
+
+
+def test_a_resumed_run_skips_programs_that_failed_while_rendering(tmp_path, monkeypatch):
+    from render_vk.renderer import Renderer
+
+    src = _programs(tmp_path, n=2, bad=False)
+    out = tmp_path / "out"
+    args = [str(src), "--out", str(out), "--resolution", "8", "--samples", "2", "--quiet"]
+    assert main(args) == 0
+    report = json.loads((out / "report.json").read_text())
+    slow = sorted(report)[0]
+    report[slow].update(status="timeout", log="did not finish within 60 s")
+    (out / "report.json").write_text(json.dumps(report))
+    for p in (out / slow).glob("*.png"):
+        p.unlink()
+    submitted = []
+    real = Renderer.render
+    monkeypatch.setattr(Renderer, "render", lambda self, req: (submitted.append(req), real(
+        self, req))[1])
+    assert main(args) == 0
+    assert submitted == []  # nothing to render: the failed program is skipped, not retried
+    again = json.loads((out / "report.json").read_text())
+    assert again[slow]["status"] == "timeout" and "--retry-failed" in again[slow]["log"]
+    assert main(args + ["--retry-failed"]) == 0
+    assert json.loads((out / "report.json").read_text())[slow]["status"] == "ok"
+    assert len(list((out / slow).glob("*.png"))) == 2
