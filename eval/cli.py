@@ -66,8 +66,7 @@ def new_parser(prog: str, description: str | None, defaults: Any,
 
 def configure_logging(level: int = logging.INFO) -> None:
     """Log to stderr at ``level``; entry points only."""
-    logging.basicConfig(level=level, force=True,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    cl.configure_logging(level)
 
 
 def run_entry(parser: argparse.ArgumentParser, argv: list[str] | None, cfg_type: type,

@@ -31,6 +31,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from glsl_transpile import TranspileError, load_sources
+from glsl_transpile.plumbing import command_line
 from glsl_transpile.plumbing.config import ConfigError
 from glsl_transpile.status import CRASH, LOOP_CAPPED, TIMEOUT, status_of
 
@@ -234,8 +235,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv, __doc__)
     if args.list_devices:
         return _print_devices()
-    logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO,
-                        format="%(levelname)s %(name)s: %(message)s")
+    command_line.configure_logging(logging.WARNING if args.quiet else logging.INFO,
+                                   "%(levelname)s %(name)s: %(message)s", force=False)
     previous = signal.signal(signal.SIGTERM, _terminate)
     try:
         return run(args)

@@ -42,6 +42,13 @@ def build_parser(description: str | None = None) -> argparse.ArgumentParser:
     add("--mixup", type=int, default=0, metavar="K", help="mix K >= 2 programs per image "
                                                           "(Dirichlet(1) weights; flat layout)")
     add("--cutmix", type=int, default=0, metavar="K", help="CutMix K >= 2 programs per image")
+    _add_output_arguments(ap)
+    return ap
+
+
+def _add_output_arguments(ap: argparse.ArgumentParser) -> None:
+    """How the images are written, the device's deadlines, resume and hygiene options."""
+    add = ap.add_argument
     add("--format", choices=["png", "jpg"], default="png", help="image format (default png)")
     add("--quality", type=int, default=95, help="JPEG quality 1..100 (default 95)")
     add("--layout", choices=["per-program", "flat"], default="per-program",
@@ -63,13 +70,13 @@ def build_parser(description: str | None = None) -> argparse.ArgumentParser:
         help="leave out programs whose probe images all have one colour (the default; "
              "render_vk/hygiene.py); reported in report.json")
     add("--keep-constant", dest="drop_constant", action="store_false",
-        help="keep constant programs")
+        default=argparse.SUPPRESS, help="keep constant programs")
     add("--drop-static", dest="drop_static", action="store_true", default=True,
         help="leave out programs whose probe images are all identical (the default)")
-    add("--keep-static", dest="drop_static", action="store_false", help="keep static programs")
+    add("--keep-static", dest="drop_static", action="store_false", default=argparse.SUPPRESS,
+        help="keep static programs")
     add("--contact-sheet", action="store_true", help="also write OUT/contact_sheet.png")
     add("--quiet", action="store_true", help="no progress bars, warnings only")
-    return ap
 
 
 def parse_args(argv, description: str | None = None):

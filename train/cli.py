@@ -86,7 +86,7 @@ def build_parser(spec: MethodSpec) -> argparse.ArgumentParser:
 def configure_logging(level: int = logging.INFO) -> None:
     """``level`` on rank 0, WARNING on other ranks (RANK is set by torchrun)."""
     rank = int(os.environ.get("RANK", "0"))
-    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    cl.configure_logging(logging.WARNING, force=False)
     logging.getLogger("train").setLevel(level if rank == 0 else logging.WARNING)
     logging.getLogger("render_vk").setLevel(max(level, logging.INFO) if rank == 0
                                             else logging.WARNING)

@@ -112,6 +112,28 @@ def add_verbosity_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-v", "--verbose", action="store_true", help="log at DEBUG level")
 
 
+class _StderrHandler(logging.StreamHandler):
+    """Writes to whatever ``sys.stderr`` is when a record is emitted, not to the one that was
+    current when logging was set up (a test harness, or tqdm, may have replaced it since)."""
+
+    def __init__(self) -> None:
+        super().__init__(sys.stderr)
+
+    @property
+    def stream(self):  # noqa: D401 - logging's attribute
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value) -> None:
+        del value
+
+
+def configure_logging(level: int, fmt: str = "%(asctime)s %(levelname)s %(name)s: %(message)s",
+                      *, force: bool = True) -> None:
+    """Root logging to stderr at ``level`` (entry points only)."""
+    logging.basicConfig(level=level, format=fmt, handlers=[_StderrHandler()], force=force)
+
+
 def log_level(args: argparse.Namespace) -> int:
     """The logging level ``--quiet`` / ``--verbose`` ask for (INFO otherwise)."""
     if getattr(args, "verbose", False):

@@ -111,31 +111,11 @@ def open_renderer(cfg: DataConfig, device: torch.device | None = None,
     Raises:
         TrainError: render_vk cannot be imported, or no program to render.
     """
-    if importlib.util.find_spec("render_vk") is None:
-        raise TrainError(f"data.source={cfg.source!r}: live rendering needs render_vk, which "
-                         "cannot be imported; render a dataset to disk and use source: folder")
-    if not cfg.live.programs:
-        raise ConfigError(f"data.source={cfg.source!r} needs data.live.programs (paths, or "
-                          "'builtin' for the built-in pack)")
-    if not cfg.resolution:
-        raise ConfigError(f"data.source={cfg.source!r} needs data.resolution (render size)")
-    from glsl_transpile import missing_inputs
-
-    missing = missing_inputs([p for p in cfg.live.programs if p != "builtin"])
-    if missing:
-        raise ConfigError(f"data.live.programs: no such file or folder: {', '.join(missing)}")
+    _check_live_inputs(cfg)
     from render_vk.errors import RenderError
     from render_vk.live import open_live_renderer
 
-    output = cfg.live.output
-    if output == "auto":
-        output = "cuda" if device is not None and device.type == "cuda" else "cpu"
-    if output == "cuda" and not torch.cuda.is_available():
-        raise ConfigError("data.live.output='cuda' needs a CUDA device; torch sees none")
-    cuda_device = None
-    if output == "cuda":
-        cuda_device = (device.index if device is not None and device.type == "cuda"
-                       and device.index is not None else torch.cuda.current_device())
+    cuda_device = _render_cuda_device(cfg, device)
     try:
         live = open_live_renderer(list(cfg.live.programs), int(cfg.resolution),
                                   cuda_device=cuda_device,
@@ -151,6 +131,41 @@ def open_renderer(cfg: DataConfig, device: torch.device | None = None,
     where = torch.device("cuda", cuda_device) if cuda_device is not None else torch.device("cpu")
     return ProgramRenderer(render=live, num_programs=live.num_programs, device=where,
                            close=live.close)
+
+
+def _check_live_inputs(cfg: DataConfig) -> None:
+    """Before anything compiles: render_vk importable, programs and resolution given, every
+    program path there.
+
+    Raises:
+        TrainError: no render_vk. ConfigError: the rest, naming the key.
+    """
+    if importlib.util.find_spec("render_vk") is None:
+        raise TrainError(f"data.source={cfg.source!r}: live rendering needs render_vk, which "
+                         "cannot be imported; render a dataset to disk and use source: folder")
+    if not cfg.live.programs:
+        raise ConfigError(f"data.source={cfg.source!r} needs data.live.programs (paths, or "
+                          "'builtin' for the built-in pack)")
+    if not cfg.resolution:
+        raise ConfigError(f"data.source={cfg.source!r} needs data.resolution (render size)")
+    from glsl_transpile import missing_inputs
+
+    missing = missing_inputs([p for p in cfg.live.programs if p != "builtin"])
+    if missing:
+        raise ConfigError(f"data.live.programs: no such file or folder: {', '.join(missing)}")
+
+
+def _render_cuda_device(cfg: DataConfig, device: torch.device | None) -> int | None:
+    """The CUDA device index to render on (data.live.output), or None for host memory."""
+    output = cfg.live.output
+    if output == "auto":
+        output = "cuda" if device is not None and device.type == "cuda" else "cpu"
+    if output == "cuda" and not torch.cuda.is_available():
+        raise ConfigError("data.live.output='cuda' needs a CUDA device; torch sees none")
+    if output != "cuda":
+        return None
+    return (device.index if device is not None and device.type == "cuda"
+            and device.index is not None else torch.cuda.current_device())
 
 
 def _drop_dull(live, cfg: DataConfig, meter: Meter) -> None:
