@@ -4,6 +4,13 @@ A method entry point only supplies a `MethodSpec`; everything else lives here, o
 with torch.distributed uninitialised (one process) and under torchrun (one rank per process),
 through the same code. Resume is exact: a run stopped after step n and resumed produces the same
 losses at steps n+1, ... as an uninterrupted run (same world size and device).
+
+A stop request (Ctrl-C or SIGTERM, ``train.interrupt``) ends the loop after the step in
+progress, on every rank at the same step; the run then checkpoints there and exports the
+backbone, as it does at the end and at ``run.max_steps``. Checkpoints are also written every
+``run.checkpoint_every_epochs`` epochs and every ``run.checkpoint_every_steps`` steps. A resume
+may change ``run.epochs``: the schedule is rebuilt for the new length and the optimiser's rate
+set to its value at the saved step (``optimization.set_scheduled_lr``).
 """
 
 from __future__ import annotations

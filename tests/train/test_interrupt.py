@@ -45,10 +45,10 @@ def _wait_for_steps(proc, run_dir, steps, timeout=120):
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
 def test_a_signal_saves_a_checkpoint_at_the_step_reached_and_exits_130(signum, tiny_folder,
                                                                        tmp_path):
-    # to the whole process group, the 2 decoding workers too: a terminal's Ctrl-C, or a
+    # to the whole process group, the decoding worker too: a terminal's Ctrl-C, or a
     # scheduler's SIGTERM (which may kill the workers before the loop ends its step)
     run_dir = tmp_path / "run"
-    proc = _start(tiny_run_overrides(tiny_folder, run_dir, **{**COMMON, "data.num_workers": 2}))
+    proc = _start(tiny_run_overrides(tiny_folder, run_dir, **{**COMMON, "data.num_workers": 1}))
     _wait_for_steps(proc, run_dir, 2)
     os.killpg(proc.pid, signum)
     out, err = proc.communicate(timeout=120)

@@ -226,7 +226,8 @@ def test_the_live_pool_leaves_constant_programs_out_and_says_so(tmp_path, caplog
     finally:
         renderer.close()
     kept = load_config(None, [f"data.live.programs=[{tmp_path}]", "data.resolution=16",
-                              "data.live.drop_constant=false"]).data
+                              "data.live.drop_constant=false",  # a constant one is static too
+                              "data.live.drop_static=false"]).data
     renderer = open_renderer(kept)
     try:
         assert renderer.num_programs == 2
