@@ -42,3 +42,15 @@ TIME_SAMPLERS: dict[str, TimeSampler] = {
 def time_sampler(name: str) -> TimeSampler:
     """Raises ConfigError naming data.live.time_sampling and the valid names."""
     return choose(TIME_SAMPLERS, name, key="data.live.time_sampling")
+
+
+def probe_times(cfg: LiveConfig, frames: int, count: int = 3) -> list[float]:
+    """``count`` times spread over those the sampler can give a program with ``frames`` frame
+    indices (the middles of the first, middle and last frames; or the range's ends and middle):
+    where live training probes each program for being constant or static."""
+    if cfg.time_sampling == "random":
+        low, high = cfg.time_range_seconds
+        return [low + (high - low) * i / max(1, count - 1) for i in range(count)]
+    last = max(0, frames - 1)
+    picks = sorted({round(i * last / max(1, count - 1)) for i in range(count)})
+    return [(n + 0.5) / cfg.fps for n in picks]
