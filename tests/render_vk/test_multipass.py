@@ -237,8 +237,8 @@ def test_a_hanging_buffer_pass_is_recovered_and_its_program_named():
                    "ivec2(f), 0); }", [buffer_input(0, "A")])
     with Renderer(RendererConfig(batch_timeout_s=0.3)) as r:
         r.load([counter(), hang])
-        with pytest.raises(RenderTimeoutError, match="hang"):
-            r.render(RenderRequest([0, 1], [0.2, 0.2], 8, 8))
+        with pytest.raises(RenderTimeoutError, match="hang"):  # seconds a frame at 32x32
+            r.render(RenderRequest([0, 1], [0.2, 0.2], 32, 32))
         assert [p.status for p in r.programs()] == ["ok", "timeout"]
         assert r.status().devices_abandoned >= 1
         assert r.render(RenderRequest([0], [0.2], 8, 8)).shape == (1, 3, 8, 8)

@@ -80,7 +80,8 @@ def test_live_rendering_takes_multipass_programs(tmp_path):
 def test_program_metrics_take_a_render_of_them(tmp_path):
     out = tmp_path / "render"
     assert render_main([str(_sources(tmp_path)), "--out", str(out), "--resolution", "16",
-                        "--samples", "2", "--quiet"]) == 0
+                        "--samples", "2", "--keep-constant", "--keep-static",
+                        "--quiet"]) == 0  # raw is constant
     assert programs_main([str(out), "--out", str(tmp_path / "metrics"), "--n-images", "2",
                           "--size", "32", "--cache-dir", str(tmp_path / "cache")]) == 0
     rows = {r["program"]: r for r in csv.DictReader(open(tmp_path / "metrics" / "programs.csv"))}
