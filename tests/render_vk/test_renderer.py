@@ -303,7 +303,7 @@ def test_hung_batch_with_parameter_programs_is_recovered():
     with Renderer(RendererConfig(batch_timeout_s=0.3, watchdog=False)) as r:
         r.load(theta_programs + good_and_hanging()[3:])
         r.render(RenderRequest([0, 1], [1.0, 1.0], 16, 16))  # compiled before the timing
-        with pytest.raises(RenderTimeoutError, match="hang"):
-            r.render(RenderRequest([0, 1, 2], [1.0] * 3, 16, 16))
+        with pytest.raises(RenderTimeoutError, match="hang"):  # seconds of work: a hang
+            r.render(RenderRequest([0, 1, 2, 2, 2, 2], [1.0] * 6, RES, RES))
         assert [p.status for p in r.programs()] == ["ok", "ok", "timeout"]
         assert r.render(RenderRequest([0, 1], [1.0] * 2, 16, 16)).shape == (2, 3, 16, 16)
