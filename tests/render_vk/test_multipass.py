@@ -214,7 +214,8 @@ def test_a_small_pipeline_budget_still_renders_multipass_and_single_pass_togethe
 
 def test_a_program_slower_per_frame_than_the_limit_is_stopped():
     heavy = program("heavy", [("A", "void mainImage(out vec4 o, in vec2 f) { float x = 0.0;\n"
-                                    "  for (int i = 0; i < 20000; i++) x += sin(x + f.x);\n"
+                                    "  for (int i = 0; i < 60000; i++) x += sin(x + f.x) + "
+                                    "sin(x * 2.1) + sin(x * 3.1) + sin(x * 4.1);\n"
                                     "  o = vec4(x); }", [])],
                     "void mainImage(out vec4 o, in vec2 f) { o = texelFetch(iChannel0, "
                     "ivec2(f), 0); }", [buffer_input(0, "A")])
