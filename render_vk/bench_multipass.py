@@ -10,7 +10,6 @@ channel inputs) and with the stand-ins bound. ``--json`` writes the figures.
 """
 from __future__ import annotations
 
-import argparse
 import dataclasses
 import json
 import statistics
@@ -23,6 +22,7 @@ import numpy as np
 from glsl_transpile import load_sources
 from glsl_transpile.media import KEYBOARD, STANDIN
 from glsl_transpile.multipass import frame_of, is_multipass, plan
+from glsl_transpile.plumbing import command_line
 
 from .gl_multipass import GLMultipass
 from .gl_reference import GLReference, ReferenceCompileError
@@ -31,14 +31,14 @@ from .writer import atomic_write_bytes
 
 
 def parse_args(argv):
-    ap = argparse.ArgumentParser(prog="python -m render_vk.bench_multipass", description=__doc__)
+    ap = command_line.new_parser("python -m render_vk.bench_multipass", __doc__)
     ap.add_argument("sources", nargs="+", help="program files, folders, Shadertoy JSON")
-    ap.add_argument("--resolution", type=int, default=64)
+    ap.add_argument("--resolution", type=int, default=64, help="image side")
     ap.add_argument("--times", default="0.5,1.0,2.0", help="seconds asked of every program")
-    ap.add_argument("--psnr", type=float, default=30.0, help="dB for a match (default 30)")
-    ap.add_argument("--device", default=None)
+    ap.add_argument("--psnr", type=float, default=30.0, help="dB for a match")
+    ap.add_argument("--device", default=None, help="Vulkan device index or name substring")
     ap.add_argument("--no-reference", action="store_true", help="skip the OpenGL comparison")
-    ap.add_argument("--json", type=Path, default=None)
+    ap.add_argument("--json", type=Path, default=None, help="also write the figures here")
     return ap.parse_args(argv)
 
 
