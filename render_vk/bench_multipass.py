@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import logging
 import statistics
 import sys
 import time
@@ -26,8 +27,11 @@ from glsl_transpile.plumbing import command_line
 
 from .gl_multipass import GLMultipass
 from .gl_reference import GLReference, ReferenceCompileError
+from .errors import ProgramFailedError
 from .renderer import Renderer, RendererConfig, RenderRequest
 from .writer import atomic_write_bytes
+
+log = logging.getLogger("render_vk.bench_multipass")
 
 
 def parse_args(argv):
@@ -37,6 +41,8 @@ def parse_args(argv):
     ap.add_argument("--times", default="0.5,1.0,2.0", help="seconds asked of every program")
     ap.add_argument("--psnr", type=float, default=30.0, help="dB for a match")
     ap.add_argument("--device", default=None, help="Vulkan device index or name substring")
+    ap.add_argument("--timeout", type=float, default=60.0,
+                    help="seconds a submission may run before its program is stopped as hung")
     ap.add_argument("--no-reference", action="store_true", help="skip the OpenGL comparison")
     ap.add_argument("--json", type=Path, default=None, help="also write the figures here")
     return ap.parse_args(argv)
@@ -52,6 +58,11 @@ def _textured(src) -> bool:
 
 
 def _render(renderer: Renderer, programs: list[int], times: list[float], res: int):
+    """Images (P * T, res, res, 3) of ``programs`` at ``times`` and the wall seconds.
+
+    Raises:
+        ProgramFailedError: a program hung or was stopped (the renderer marks it failed).
+    """
     req = RenderRequest([p for p in programs for _ in times], [t for _ in programs for t in times],
                         res, res)
     start = time.perf_counter()
@@ -59,10 +70,26 @@ def _render(renderer: Renderer, programs: list[int], times: list[float], res: in
     return images.permute(0, 2, 3, 1).numpy(), time.perf_counter() - start
 
 
+def _without_failures(renderer: Renderer, programs: list[int], times: list[float], res: int):
+    """Render ``programs`` once, leaving out those that fail (a hang, a per-frame limit) until
+    the rest render; returns the programs that rendered."""
+    while programs:
+        try:
+            _render(renderer, programs, times, res)
+            return programs
+        except ProgramFailedError as err:
+            log.warning("%s", err)
+            left = [p for p in programs if renderer.program(p).ok]
+            if len(left) == len(programs):
+                raise
+            programs = left
+    return programs
+
+
 def _speed(renderer: Renderer, ok: list[int], times: list[float], res: int) -> dict:
     """Images/s and frames/s of one request for all against one request per program."""
+    ok = _without_failures(renderer, ok, times, res)  # pipelines made, textures uploaded
     frames = sum(frame_of(max(times)) + 1 for _ in ok)
-    _render(renderer, ok, times, res)  # pipelines made, textures uploaded
     _, batched = _render(renderer, ok, times, res)
     alone = sum(_render(renderer, [p], times, res)[1] for p in ok)
     images = len(ok) * len(times)
@@ -88,7 +115,11 @@ def _matches(renderer: Renderer, ok: list[int], times: list[float], res: int,
             except ReferenceCompileError:
                 no_reference.append(src.name)
                 continue
-            got, _ = _render(renderer, [p], times, res)
+            try:
+                got, _ = _render(renderer, [p], times, res)
+            except ProgramFailedError as err:
+                log.warning("%s", err)
+                continue
             scores[src.name] = min(_psnr(got[i], ref[i]) for i in range(len(times)))
         reference.close()
     good = sum(1 for s in scores.values() if s >= threshold)
@@ -106,11 +137,18 @@ def _constant_share(renderer: Renderer, sources, times, res) -> dict:
     pairs = [(a.index, b.index) for a, b in zip(states[:len(sources)], states[len(sources):])
              if a.ok and b.ok]
 
-    def constant(index: int) -> bool:
-        img, _ = _render(renderer, [index], times, res)
+    def constant(index: int) -> bool | None:
+        try:
+            img, _ = _render(renderer, [index], times, res)
+        except ProgramFailedError as err:
+            log.warning("%s", err)
+            return None
         return bool((img == img.reshape(-1, 3)[0]).all())
-    before = sum(constant(b) for _, b in pairs)
-    after = sum(constant(a) for a, _ in pairs)
+    verdicts = [(constant(b), constant(a)) for a, b in pairs]
+    verdicts = [v for v in verdicts if None not in v]  # both renders finished
+    before = sum(unbound for unbound, _ in verdicts)
+    after = sum(now for _, now in verdicts)
+    pairs = verdicts
     return {"programs": len(sources), "compiled": len(pairs), "constant_unbound": before,
             "constant_now": after, "share_constant_unbound": before / max(1, len(pairs)),
             "share_constant_now": after / max(1, len(pairs))}
@@ -118,13 +156,14 @@ def _constant_share(renderer: Renderer, sources, times, res) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    command_line.configure_logging(logging.INFO)
     times = [float(t) for t in args.times.split(",")]
     failed: list[str] = []
     sources = load_sources(args.sources, on_error=lambda path, err: failed.append(str(err)))
     multi = [s for s in sources if is_multipass(s)]
     textured = [s for s in sources if not is_multipass(s) and _textured(s)]
     res = args.resolution
-    with Renderer(RendererConfig(device=args.device)) as renderer:
+    with Renderer(RendererConfig(device=args.device, batch_timeout_s=args.timeout)) as renderer:
         states = renderer.load(multi)
         ok = [s.index for s in states if s.ok]
         result = {"device": renderer.device_name, "resolution": res, "times": times,
@@ -133,11 +172,19 @@ def main(argv: list[str] | None = None) -> int:
                                 "share_compiled": len(ok) / max(1, len(multi)),
                                 "failures": {s.name: s.log.splitlines()[0][:200]
                                              for s in states if not s.ok}}}
+        log.info("%d multi-pass programs compile of %d; %d textured single-pass programs",
+                 len(ok), len(multi), len(textured))
         if ok:
+            log.info("timing them batched and one at a time")
             result["multipass"]["speed"] = _speed(renderer, ok, times, res)
-            ok = [p for p in ok if renderer.program(p).ok]  # the watchdog may stop some
+            stopped = [p for p in ok if not renderer.program(p).ok]  # hung or too slow
+            result["multipass"]["stopped"] = {renderer.program(p).name: renderer.program(p).status
+                                              for p in stopped}
+            ok = [p for p in ok if p not in stopped]
             if not args.no_reference:
+                log.info("comparing %d with the OpenGL reference", len(ok))
                 result["multipass"]["reference"] = _matches(renderer, ok, times, res, args.psnr)
+        log.info("textured programs, channels unbound and bound")
         result["textured"] = _constant_share(renderer, textured, times, res)
     _print(result)
     if args.json:
@@ -149,7 +196,8 @@ def _print(result: dict) -> None:
     mp = result["multipass"]
     print(f"device: {result['device']}   resolution: {result['resolution']}   times: "
           f"{result['times']}")
-    print(f"multi-pass: {mp['compiled']}/{mp['programs']} compile")
+    print(f"multi-pass: {mp['compiled']}/{mp['programs']} compile, "
+          f"{len(mp.get('stopped', {}))} stopped while rendering (hung or too slow)")
     if "reference" in mp:
         ref = mp["reference"]
         print(f"  match the GL reference: {ref['matching']}/{mp['compiled']} (median PSNR "

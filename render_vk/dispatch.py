@@ -63,6 +63,7 @@ class CommandStream:
             self.fence = vk.vkCreateFence(dev, vk.VkFenceCreateInfo(), None)
         self._stack.callback(vk.vkDestroyFence, dev, self.fence, None)
         self._queries = None
+        self._stamps = None  # mapped copy of the timestamps, written by the device
         self._query_count = 0
         self._stamped = 0
         self._marked = False
@@ -79,6 +80,9 @@ class CommandStream:
         if self._queries is not None:
             vk.vkDestroyQueryPool(self.device.device, self._queries, None)
             self._queries = None
+        if self._stamps is not None:
+            self._stamps.close()
+            self._stamps = None
 
     def _ensure_queries(self, count: int) -> None:
         if count <= self._query_count:
@@ -87,6 +91,8 @@ class CommandStream:
         with vk_errors("vkCreateQueryPool", queries=count):
             self._queries = vk.vkCreateQueryPool(self.device.device, vk.VkQueryPoolCreateInfo(
                 queryType=vk.VK_QUERY_TYPE_TIMESTAMP, queryCount=count), None)
+        self._stamps = HostBuffer(self.device, 8 * count,
+                                  usage=vk.VK_BUFFER_USAGE_TRANSFER_DST_BIT, cached=False)
         self._query_count = count
 
     def dispatches_done(self) -> int | None:
@@ -142,6 +148,8 @@ class CommandStream:
                 flags=vk.VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT))
         self._stamped, self._marked = 0, False
         record(cmd)
+        if self._stamped:
+            self._record_stamp_copy(cmd)
         with vk_errors("vkEndCommandBuffer", commands=what):
             vk.vkEndCommandBuffer(cmd)
         submit = vk.VkSubmitInfo(commandBufferCount=1, pCommandBuffers=[cmd])
@@ -173,16 +181,26 @@ class CommandStream:
         self._stamped = count
         return self._queries
 
+    def _record_stamp_copy(self, cmd) -> None:
+        """The submission's last commands: its timestamps copied into mapped memory. Read from
+        there, they cost no Vulkan call: lavapipe's vkGetQueryPoolResults waits for the whole
+        device to be idle, i.e. for as long as another stream's submission runs (a hung
+        program's: until the loop cap ends it, or for ever)."""
+        n = self._stamped
+        vk.vkCmdCopyQueryPoolResults(cmd, self._queries, 0, n, self._stamps.buffer, 0, 8,
+                                     vk.VK_QUERY_RESULT_64_BIT | vk.VK_QUERY_RESULT_WAIT_BIT)
+        to_host = vk.VkMemoryBarrier(srcAccessMask=vk.VK_ACCESS_TRANSFER_WRITE_BIT,
+                                     dstAccessMask=vk.VK_ACCESS_HOST_READ_BIT)
+        vk.vkCmdPipelineBarrier(cmd, vk.VK_PIPELINE_STAGE_TRANSFER_BIT,
+                                vk.VK_PIPELINE_STAGE_HOST_BIT, 0, 1, [to_host], 0, None, 0, None)
+
     def timestamps(self) -> list[float] | None:
-        """Seconds of each timestamp of the last (finished) submission, if it wrote any."""
+        """Seconds of each timestamp of the last (finished) submission, if it wrote any (read
+        from the mapped copy its last commands made)."""
         if not self._stamped:
             return None
         n = self._stamped
-        data = vk.ffi.new("uint64_t[]", n)
-        with vk_errors("vkGetQueryPoolResults", queries=n):
-            vk.vkGetQueryPoolResults(self.device.device, self._queries, 0, n, 8 * n, data, 8,
-                                     vk.VK_QUERY_RESULT_64_BIT | vk.VK_QUERY_RESULT_WAIT_BIT)
-        ticks = np.frombuffer(vk.ffi.buffer(data, 8 * n), dtype=np.uint64).astype(np.float64)
+        ticks = self._stamps.array[:8 * n].view(np.uint64).astype(np.float64)
         return list(ticks * self.device.info.timestamp_period_ns * 1e-9)
 
     def _record_copies(self, copies) -> None:

@@ -227,15 +227,21 @@ def test_a_program_slower_per_frame_than_the_limit_is_stopped():
         assert r.program(1).ok  # a frame of 1/255 steps is far under the limit
 
 
-def test_a_hanging_buffer_pass_is_recovered_and_its_program_named():
-    from render_vk import RenderTimeoutError
-
+def _hang():
+    """A multi-pass program whose buffer pass never ends (lavapipe's loop cap ends it after
+    seconds of work a frame at 32x32)."""
     body = "".join(f"x += sin(x * {k}.1 + float(i));" for k in range(12))
-    hang = program("hang", [("A", "void mainImage(out vec4 o, in vec2 f) { float x = 0.0;\n"
+    return program("hang", [("A", "void mainImage(out vec4 o, in vec2 f) { float x = 0.0;\n"
                                   f"  for (int i = 0; i >= 0; i++) {{ {body} }}\n"
                                   "  o = vec4(x); }", [])],
                    "void mainImage(out vec4 o, in vec2 f) { o = texelFetch(iChannel0, "
                    "ivec2(f), 0); }", [buffer_input(0, "A")])
+
+
+def test_a_hanging_buffer_pass_is_recovered_and_its_program_named():
+    from render_vk import RenderTimeoutError
+
+    hang = _hang()
     with Renderer(RendererConfig(batch_timeout_s=0.3)) as r:
         r.load([counter(), hang])
         with pytest.raises(RenderTimeoutError, match="hang"):  # seconds a frame at 32x32
@@ -243,3 +249,30 @@ def test_a_hanging_buffer_pass_is_recovered_and_its_program_named():
         assert [p.status for p in r.programs()] == ["ok", "timeout"]
         assert r.status().devices_abandoned >= 1
         assert r.render(RenderRequest([0], [0.2], 8, 8)).shape == (1, 3, 8, 8)
+
+
+def test_a_hang_in_one_submission_does_not_block_reading_the_other_ones_timings():
+    """Four programs start in the first submission, the hanging one in the second: settling
+    the first (its frame timings) must not wait for the second, which never ends (lavapipe's
+    query wait is for the whole queue)."""
+    import threading
+
+    from render_vk import RenderTimeoutError
+
+    outcome = {}
+
+    def run():
+        with Renderer(RendererConfig(batch_timeout_s=0.5)) as r:
+            r.load([counter() for _ in range(4)] + [_hang()])
+            try:
+                r.render(RenderRequest(list(range(5)), [0.5] * 5, 32, 32))
+            except RenderTimeoutError as err:
+                outcome["error"] = err
+            outcome["statuses"] = [p.status for p in r.programs()]
+
+    worker = threading.Thread(target=run, daemon=True)
+    worker.start()
+    worker.join(60)
+    assert not worker.is_alive(), "rendering blocked behind the hung submission"
+    assert "hang" in str(outcome["error"])
+    assert outcome["statuses"] == ["ok"] * 4 + ["timeout"]

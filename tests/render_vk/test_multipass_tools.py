@@ -20,6 +20,7 @@ COUNTER = export("counter", [("A", "void mainImage(out vec4 o, in vec2 f) {\n"
                  [buffer_input(0, "A"),
                   texture_input(1, "f735bee5b64ef98879dc618b016ecf7939a5756040c2cde21ccb15e69a6e1cfb"),
                   {"channel": 2, "ctype": "music", "src": "/media/a/song.mp3"}])
+GRAY_NOISE_MEDIUM = "0c7bf5fe9462d5bffbd11126e82908e39be3ce56220d900f633d58fb432e56f5"
 RAW = "void mainImage(out vec4 o, in vec2 f) { o = texture(iChannel0, f / 32.0); }"
 
 
@@ -86,3 +87,32 @@ def test_program_metrics_take_a_render_of_them(tmp_path):
                           "--size", "32", "--cache-dir", str(tmp_path / "cache")]) == 0
     rows = {r["program"]: r for r in csv.DictReader(open(tmp_path / "metrics" / "programs.csv"))}
     assert set(rows) == {"counter", "raw"} and rows["counter"]["render_status"] == "ok"
+
+
+def test_bench_multipass_measures_and_goes_on_without_a_hanging_program(tmp_path, capsys):
+    from render_vk import bench_multipass
+
+    body = "".join(f"x += sin(x * {k}.1 + float(i));" for k in range(12))
+    hang = export("hang", [("A", "void mainImage(out vec4 o, in vec2 f) { float x = 0.0;\n"
+                                 f"  for (int i = 0; i >= 0; i++) {{ {body} }}\n"
+                                 "  o = vec4(x); }", [])],
+                  "void mainImage(out vec4 o, in vec2 f) { o = texelFetch(iChannel0, ivec2(f), "
+                  "0); }", [buffer_input(0, "A")])
+    textured = export("textured", [], "void mainImage(out vec4 o, in vec2 f) {\n"
+                      "  o = texture(iChannel0, f / 16.0); }",
+                      [texture_input(0, GRAY_NOISE_MEDIUM)])
+    src = _sources(tmp_path)
+    (src / "hang.json").write_text(json.dumps(hang))
+    (src / "textured.json").write_text(json.dumps(textured))
+    out = tmp_path / "mp.json"
+    assert bench_multipass.main([str(src), "--resolution", "32", "--times", "0.1",
+                                 "--timeout", "0.5", "--json", str(out)]) == 0
+    result = json.loads(out.read_text())
+    mp = result["multipass"]
+    assert (mp["programs"], mp["compiled"]) == (2, 2)
+    assert mp["stopped"] == {"hang": "timeout"}
+    assert mp["speed"]["programs"] == 1 and mp["speed"]["frames_simulated"] == 7
+    assert mp["reference"]["compared"] == 1 and mp["reference"]["matching"] == 1
+    assert result["textured"]["compiled"] == 1
+    assert (result["textured"]["constant_unbound"], result["textured"]["constant_now"]) == (1, 0)
+    assert "1 stopped while rendering" in capsys.readouterr().out
