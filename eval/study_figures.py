@@ -63,7 +63,7 @@ def line_figure(path: Path, records: Sequence[dict[str, Any]], *, x_field: int,
                 series.setdefault(s.row[:x_field] + s.row[x_field + 1:], []).append(s)
         for points in series.values():
             points.sort(key=lambda s: s.row[x_field])
-            label = ", ".join(c for i, c in enumerate(row_cells(points[0].row)) if i != x_field)
+            label = series_label(points[0].row, drop=x_field)
             ax.errorbar([s.row[x_field] for s in points], [s.top1.mean for s in points],
                         yerr=[s.top1.std for s in points], marker="o", capsize=3, label=label)
         _baseline_line(ax, base[column])
@@ -75,6 +75,13 @@ def line_figure(path: Path, records: Sequence[dict[str, Any]], *, x_field: int,
         ax.set_title(column_title(column), fontsize=9)
         ax.legend(fontsize=7)
     return _save(path, fig)
+
+
+def series_label(row: tuple, *, drop: int) -> str:
+    """"supcon, raw, disk, 2 ep, 16 programs" without the field ``drop`` (the x axis)."""
+    words = row_cells(row)
+    words[3], words[4] = f"{words[3]} ep", f"{words[4]} programs"
+    return ", ".join(w for i, w in enumerate(words) if i != drop)
 
 
 def mixup_figure(path: Path, records: Sequence[dict[str, Any]]) -> Path:
