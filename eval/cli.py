@@ -1,8 +1,12 @@
 """Argument parsing shared by the ``eval`` entry points.
 
-Convenience flags (``--dataset``, ``--checkpoint``, ...) become ``key=value`` overrides applied
-after ``--config FILE`` and before ``--set a.b=v``, so one frozen config tree is the only source
-of truth. Also: logging set-up and the run metadata (command line, git revision) saved with results.
+Every entry point with a config tree takes ``--config FILE``, flags that stand for config keys
+(``--dataset``, ``--checkpoint``, ``--batch-size`` ...: the project's shared
+``glsl_transpile.plumbing.command_line``, spelled as in ``train``) applied after the file and
+before ``--set a.b=v``, ``--print-config``, ``--version``, ``--quiet`` and ``-v``. The frozen tree
+is the only source of truth. Errors a user can act on end in one ``error: ...`` line and exit
+status 2; Ctrl-C in 130. Also: logging set-up and the run metadata (command line, git revision)
+saved with results.
 """
 from __future__ import annotations
 
@@ -10,75 +14,83 @@ import argparse
 import json
 import logging
 import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from tqdm.contrib.logging import logging_redirect_tqdm
+
+from glsl_transpile.plumbing import command_line as cl
 from glsl_transpile.plumbing import run_record
-from glsl_transpile.plumbing.config import config_to_yaml
+from glsl_transpile.plumbing.config import config_to_yaml, load_config
+from glsl_transpile.plumbing.progress import Meter, bars
+from eval.errors import USER_ERRORS
 
-MODEL_FLAGS = {"backbone": "backbone.name", "checkpoint": "backbone.checkpoint",
-               "seed": "backbone.seed", "cache_dir": "features.cache_dir",
-               "device": "features.device", "batch_size": "features.batch_size",
-               "num_workers": "features.num_workers", "normalize": "features.normalize"}
-DATA_FLAGS = {"dataset": "data.name", "data_root": "data.root", "resolution": "data.resolution",
-              "transform": "data.transform", "limit_train": "data.limit_train",
-              "limit_val": "data.limit_val"}
-
-
-def add_config_arguments(parser: argparse.ArgumentParser) -> None:
-    """``--config FILE``, repeated ``--set a.b=v``, ``--out DIR`` and ``-v``."""
-    parser.add_argument("--config", help="YAML file with (part of) the config tree")
-    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
-                        help="override one config value, e.g. --set knn.temperature=0.1")
-    parser.add_argument("--out", dest="out_dir", help="output folder (config key out_dir)")
-    parser.add_argument("-v", "--verbose", action="store_true", help="log at DEBUG level")
-
-
-def add_model_arguments(parser: argparse.ArgumentParser) -> None:
-    """Backbone choice (checkpoint or ``--random-init``) and feature-extraction flags."""
-    parser.add_argument("--backbone", help="resnet18 | resnet50 | alexnet")
-    parser.add_argument("--checkpoint", help="torchvision state dict or training checkpoint")
-    parser.add_argument("--random-init", action="store_true",
-                        help="seeded random-init backbone (the baseline)")
-    parser.add_argument("--seed", type=int, help="seed of the random init")
-    parser.add_argument("--cache-dir", help="feature cache folder")
-    parser.add_argument("--no-cache", action="store_true", help="neither read nor write cache")
-    parser.add_argument("--device", help="torch device, e.g. cpu or cuda")
-    parser.add_argument("--batch-size", type=int)
-    parser.add_argument("--num-workers", type=int)
-    parser.add_argument("--normalize", help="input normalisation: imagenet | none")
+Flag = cl.ConfigFlag
+OUT_FLAG = Flag("--out", "out_dir", "output folder")
+MODEL_FLAGS = (
+    Flag("--backbone", "backbone.name", "resnet18 | resnet50 | alexnet"),
+    Flag("--checkpoint", "backbone.checkpoint", "torchvision state dict or training checkpoint"),
+    Flag("--random-init", "backbone.random_init", "a seeded random-init backbone (the "
+                                                  "baseline)", const=True),
+    Flag("--seed", "backbone.seed", "seed of the random init", type=int),
+    Flag("--cache-dir", "features.cache_dir", "feature cache folder (empty: $EVAL_CACHE_DIR or "
+                                              "~/.cache/eval-features)"),
+    Flag("--no-cache", "features.use_cache", "neither read nor write the feature cache",
+         const=False),
+    Flag("--device", "features.device", "torch device, e.g. cpu or cuda"),
+    Flag("--batch-size", "features.batch_size", "images per forward pass", type=int),
+    Flag("--num-workers", "features.num_workers", "image decoding processes", type=int),
+    Flag("--normalize", "features.normalize", "input normalisation: imagenet | none"),
+)
+DATA_FLAGS = (
+    Flag("--dataset", "data.name", "imagefolder | mnist | fashion_mnist | digits"),
+    Flag("--data-root", "data.root", "ImageFolder root (train/, val/) or IDX folder"),
+    Flag("--resolution", "data.resolution", "backbone input side in pixels", type=int),
+    Flag("--transform", "data.transform", "resize | resize_center_crop | auto"),
+    Flag("--limit-train", "data.limit_train", "seeded subset of the train split (0: all)",
+         type=int),
+    Flag("--limit-val", "data.limit_val", "seeded subset of the val split (0: all)", type=int),
+)
 
 
-def add_data_arguments(parser: argparse.ArgumentParser) -> None:
-    """Dataset flags."""
-    parser.add_argument("--dataset", help="imagefolder | mnist | fashion_mnist | digits")
-    parser.add_argument("--data-root", help="ImageFolder root (train/, val/) or IDX folder")
-    parser.add_argument("--resolution", type=int, help="backbone input size in pixels")
-    parser.add_argument("--transform", help="resize | resize_center_crop | auto")
-    parser.add_argument("--limit-train", type=int, help="seeded subset of the train split")
-    parser.add_argument("--limit-val", type=int, help="seeded subset of the val split")
+def new_parser(prog: str, description: str | None, defaults: Any,
+               flags: Sequence[cl.ConfigFlag], *, example: str) -> argparse.ArgumentParser:
+    """A parser with the shared arguments and ``flags`` (help shows ``defaults``' values)."""
+    parser = cl.new_parser(prog, description)
+    cl.add_config_arguments(parser, example=example)
+    cl.add_config_flags(parser, flags, defaults)
+    cl.add_verbosity_arguments(parser)
+    return parser
 
 
-def overrides_from_args(args: argparse.Namespace, flags: dict[str, str]) -> list[str]:
-    """``key=value`` strings for every flag given; strings are JSON-quoted (valid YAML)."""
-    out = []
-    for dest, key in flags.items():
-        value = getattr(args, dest, None)
-        if value is not None:
-            out.append(f"{key}={json.dumps(value) if isinstance(value, str) else value}")
-    if getattr(args, "random_init", False):
-        out.append("backbone.random_init=true")
-    if getattr(args, "no_cache", False):
-        out.append("features.use_cache=false")
-    if getattr(args, "out_dir", None):
-        out.append(f"out_dir={json.dumps(args.out_dir)}")
-    return out + list(getattr(args, "set", []))
+def configure_logging(level: int = logging.INFO) -> None:
+    """Log to stderr at ``level``; entry points only."""
+    cl.configure_logging(level)
 
 
-def configure_logging(verbose: bool = False) -> None:
-    """Log to stderr at INFO (DEBUG with ``verbose``); entry points only."""
-    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s", force=True)
+def run_entry(parser: argparse.ArgumentParser, argv: list[str] | None, cfg_type: type,
+              flags: Sequence[cl.ConfigFlag], body: Callable[[Any, Meter], int], *,
+              first: Callable[[argparse.Namespace], list[str]] = lambda args: []) -> int:
+    """Parse, load the config (``first(args)`` overrides, then the flags, then ``--set``),
+    print it with ``--print-config``, else ``body(cfg, meter)``; errors as the module says."""
+    args = parser.parse_args(argv)
+    configure_logging(cl.log_level(args))
+
+    def go() -> int:
+        cfg = load_config(cfg_type, args.config, first(args) + cl.config_overrides(args, flags))
+        if args.print_config:
+            print(config_to_yaml(cfg), end="")
+            return 0
+        with logging_redirect_tqdm():
+            return body(cfg, bars(not args.quiet))
+
+    return cl.guarded(go, usage_errors=USER_ERRORS)
+
+
+def quoted(key: str, value: str) -> str:
+    """A ``key=value`` override holding the string ``value`` (quoted: valid YAML)."""
+    return f"{key}={json.dumps(value)}"
 
 
 def run_metadata(argv: list[str] | None) -> dict[str, Any]:

@@ -44,6 +44,16 @@ class ProgramFolderError(EvalError):
         self.message = message
 
 
+class InputFileError(EvalError):
+    """An input file the user named (a scores CSV, a programs.json) is missing, unreadable or
+    not in the expected form."""
+
+    def __init__(self, path: str, message: str):
+        super().__init__(f"{path}: {message}")
+        self.path = path
+        self.message = message
+
+
 class WeightsRequiredError(EvalError):
     """A metric needs user-supplied weights (LPIPS, Inception) that were not given or not found."""
 
@@ -57,5 +67,5 @@ class StudyError(EvalError):
 USER_ERRORS = (EvalError, ConfigError, TrainError)
 
 __all__ = ["USER_ERRORS", "CheckpointError", "ConfigError", "DatasetFormatError",
-           "DatasetNotFoundError", "EvalError", "ProgramFolderError", "StudyError",
-           "WeightsRequiredError"]
+           "DatasetNotFoundError", "EvalError", "InputFileError", "ProgramFolderError",
+           "StudyError", "WeightsRequiredError"]

@@ -20,6 +20,7 @@ from torch import nn
 from eval import atomic
 from eval.backbones import FrozenBackbone
 from eval.config import FeatureConfig, choose, default_cache_dir
+from glsl_transpile.plumbing.progress import Meter, silent
 
 log = logging.getLogger(__name__)
 
@@ -50,15 +51,20 @@ def embed_images(model: nn.Module, images_nchw: torch.Tensor, *, normalize: str 
 
 
 def extract_features(backbone: FrozenBackbone, dataset: torch.utils.data.Dataset,
-                     cfg: FeatureConfig) -> FeatureSet:
-    """Run ``backbone`` over every ``(image uint8 (3, H, W), label)`` item of ``dataset``."""
+                     cfg: FeatureConfig, *, meter: Meter = silent,
+                     desc: str = "features") -> FeatureSet:
+    """Run ``backbone`` over every ``(image uint8 (3, H, W), label)`` item of ``dataset``;
+    ``meter`` shows the images done."""
     loader = torch.utils.data.DataLoader(dataset, batch_size=cfg.batch_size, shuffle=False,
                                          num_workers=cfg.num_workers)
     model = backbone.model.to(cfg.device)
     feats, labels = [], []
-    for images, targets in loader:
-        feats.append(embed_images(model, images, normalize=cfg.normalize, device=cfg.device))
-        labels.append(torch.as_tensor(targets, dtype=torch.int64))
+    with meter(len(dataset), desc, "img") as advance:
+        for images, targets in loader:
+            feats.append(embed_images(model, images, normalize=cfg.normalize,
+                                      device=cfg.device))
+            labels.append(torch.as_tensor(targets, dtype=torch.int64))
+            advance(len(images))
     if not feats:
         return FeatureSet(torch.zeros(0, backbone.feature_dim), torch.zeros(0, dtype=torch.int64))
     return FeatureSet(torch.cat(feats), torch.cat(labels))
@@ -100,8 +106,8 @@ def cache_key(backbone: FrozenBackbone, dataset_key: str, normalize: str) -> str
 
 
 def cached_features(backbone: FrozenBackbone, dataset: torch.utils.data.Dataset,
-                    cfg: FeatureConfig, dataset_key: str | None = None
-                    ) -> tuple[FeatureSet, bool]:
+                    cfg: FeatureConfig, dataset_key: str | None = None, *,
+                    meter: Meter = silent, desc: str = "features") -> tuple[FeatureSet, bool]:
     """Features of ``dataset`` from the cache, or extracted and stored there.
 
     ``dataset_key`` defaults to ``dataset.key`` (see ``eval.datasets.ImageSplit``).
@@ -114,7 +120,7 @@ def cached_features(backbone: FrozenBackbone, dataset: torch.utils.data.Dataset,
         if found is not None:
             log.info("feature cache hit %s", cache.path(key).name)
             return found, True
-    features = extract_features(backbone, dataset, cfg)
+    features = extract_features(backbone, dataset, cfg, meter=meter, desc=desc)
     if cfg.use_cache:
         cache.save(key, features)
         log.info("feature cache stored %s (%d x %d)", cache.path(key).name,

@@ -14,7 +14,6 @@ This module owns only the page's data and files; it computes no metric itself.
 """
 from __future__ import annotations
 
-import argparse
 import dataclasses
 import html
 import json
@@ -31,6 +30,7 @@ from eval import atomic, cli
 from eval.errors import ConfigError, EvalError, ProgramFolderError
 from eval.program_folders import read_program_images, read_render_report, sample_files
 from eval.programs import ProgramsConfig, measure_programs
+from glsl_transpile.plumbing.progress import Meter, silent
 from glsl_transpile import TranspileError, load_path
 from glsl_transpile.compiler import locate_error
 
@@ -76,8 +76,8 @@ class GalleryConfig:
     ``eval.programs`` measures over (samples per program, encoder input side);
     ``page_size``: cards the page shows at first and adds per "show more"."""
 
-    root: str
-    out_dir: str
+    root: str = ""
+    out_dir: str = ""
     frames: int = 8
     cell: int = 96
     metrics: str = ""
@@ -85,6 +85,10 @@ class GalleryConfig:
     size: int = 224
     title: str = ""
     page_size: int = 300
+
+    def checks(self):
+        yield "root", bool(self.root), "is missing: give the render output folder DIR"
+        yield "out_dir", bool(self.out_dir), "is missing: give --out SITE"
 
 
 def template_text(name: str) -> str:
@@ -101,7 +105,8 @@ def program_names(root: Path, report: dict[str, Any]) -> list[str]:
     return names
 
 
-def measured_rows(cfg: GalleryConfig, any_frames: bool) -> tuple[dict[str, dict], str]:
+def measured_rows(cfg: GalleryConfig, any_frames: bool,
+                  meter: Meter = silent) -> tuple[dict[str, dict], str]:
     """Metric rows by program name and a note on the distance space used."""
     if cfg.metrics:
         try:
@@ -111,7 +116,7 @@ def measured_rows(cfg: GalleryConfig, any_frames: bool) -> tuple[dict[str, dict]
         rows, spaces = payload.get("rows", []), payload.get("spaces", {})
     elif any_frames:
         result = measure_programs(ProgramsConfig(root=cfg.root, n_images=cfg.n_images,
-                                                 size=cfg.size))
+                                                 size=cfg.size), meter)
         rows, spaces = result["rows"], result["spaces"]
     else:
         rows, spaces = [], {}
@@ -207,8 +212,9 @@ def page_html(data: dict[str, Any]) -> str:
     return before.replace("{{TITLE}}", title) + payload + after.replace("{{TITLE}}", title)
 
 
-def build_site(cfg: GalleryConfig) -> dict[str, Any]:
+def build_site(cfg: GalleryConfig, meter: Meter = silent) -> dict[str, Any]:
     """Write the page, its script, style and strips under ``cfg.out_dir``; returns the data.
+    ``meter`` shows the metrics measured and the strips written.
 
     Raises ProgramFolderError when ``cfg.root`` holds no programs, ConfigError for bad sizes.
     """
@@ -221,16 +227,18 @@ def build_site(cfg: GalleryConfig) -> dict[str, Any]:
     report = read_render_report(root)
     names = program_names(root, report)
     with_frames = {n for n in names if (root / n).is_dir() and sample_files(root / n)}
-    rows, note = measured_rows(cfg, bool(with_frames))
+    rows, note = measured_rows(cfg, bool(with_frames), meter)
     programs, written = [], set()
-    for i, name in enumerate(names):
-        strip, frames = None, 0
-        if name in with_frames:
-            strip = f"strips/{i:06d}.png"
-            frames = write_strip(root / name, out / strip, cfg.frames, cfg.cell)
-            written.add(Path(strip).name)
-        programs.append(program_entry(name, report.get(name) or {}, rows.get(name, {}),
-                                      strip=strip, frames=frames, cell=cfg.cell))
+    with meter(len(names), "gallery cards", "prog") as advance:
+        for i, name in enumerate(names):
+            strip, frames = None, 0
+            if name in with_frames:
+                strip = f"strips/{i:06d}.png"
+                frames = write_strip(root / name, out / strip, cfg.frames, cfg.cell)
+                written.add(Path(strip).name)
+            programs.append(program_entry(name, report.get(name) or {}, rows.get(name, {}),
+                                          strip=strip, frames=frames, cell=cfg.cell))
+            advance(1)
     _remove_stale_strips(out / "strips", written)
     for name in ("gallery.js", "gallery.css"):
         atomic.write_text(out / name, template_text(name))
@@ -247,39 +255,35 @@ def _remove_stale_strips(folder: Path, keep: set[str]) -> None:
                 path.unlink()
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m eval.gallery", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("root", help="render output folder DIR/<program>/<k:06d>.png")
-    parser.add_argument("--out", required=True, help="site folder to write (index.html)")
-    parser.add_argument("--frames", type=int, default=8, help="frames per strip (default 8)")
-    parser.add_argument("--cell", type=int, default=96, help="frame side in pixels (default 96)")
-    parser.add_argument("--metrics", default="", help="programs.json of eval.programs to show "
-                        "instead of measuring here")
-    parser.add_argument("--n-images", type=int, default=16, help="samples per program measured")
-    parser.add_argument("--size", type=int, default=224,
-                        help="encoder input side for the self-distance (default 224)")
-    parser.add_argument("--title", default="", help="page title")
-    parser.add_argument("--page-size", type=int, default=300,
-                        help="programs shown at first and per 'show more' (default 300)")
-    parser.add_argument("-v", "--verbose", action="store_true", help="log at DEBUG level")
-    return parser
+Flag = cli.Flag
+FLAGS = (
+    Flag("--out", "out_dir", "site folder to write (index.html)"),
+    Flag("--strip-length", "frames", "samples per strip", type=int, aliases=("--frames",)),
+    Flag("--cell", "cell", "side of a strip's frame in pixels", type=int),
+    Flag("--metrics", "metrics", "programs.json of eval.programs to show instead of measuring"),
+    Flag("--samples", "n_images", "samples per program measured", type=int,
+         aliases=("--n-images",)),
+    Flag("--resolution", "size", "encoder input side for the self-distance", type=int,
+         aliases=("--size",)),
+    Flag("--title", "title", "page title (empty: the folder's name)"),
+    Flag("--page-size", "page_size", "programs shown at first and per 'show more'", type=int),
+)
+
+
+def _build(cfg: GalleryConfig, meter: Meter) -> int:
+    data = build_site(cfg, meter)
+    print(f"wrote {Path(cfg.out_dir) / 'index.html'} ({len(data['programs'])} programs)")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point; 0 on success, 2 on a user-actionable error."""
-    args = _parser().parse_args(argv)
-    cli.configure_logging(args.verbose)
-    cfg = GalleryConfig(root=args.root, out_dir=args.out, frames=args.frames, cell=args.cell,
-                        metrics=args.metrics, n_images=args.n_images, size=args.size,
-                        title=args.title, page_size=args.page_size)
-    try:
-        data = build_site(cfg)
-    except EvalError as err:
-        log.error("%s", err)
-        return 2
-    print(f"wrote {Path(cfg.out_dir) / 'index.html'} ({len(data['programs'])} programs)")
-    return 0
+    parser = cli.new_parser("python -m eval.gallery", __doc__, GalleryConfig(), FLAGS,
+                            example="page_size=100")
+    parser.add_argument("root", nargs="?", help="render output folder DIR/<program>/<k:06d>.png "
+                                                "(config root)")
+    return cli.run_entry(parser, argv, GalleryConfig, FLAGS, _build,
+                         first=lambda args: [cli.quoted("root", args.root)] if args.root else [])
 
 
 if __name__ == "__main__":

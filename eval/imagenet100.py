@@ -7,13 +7,13 @@ ImageFolder root for ``--dataset imagefolder --data-root DST``. Nothing is copie
 """
 from __future__ import annotations
 
-import argparse
 import logging
 import os
 from pathlib import Path
 
 from eval.cli import configure_logging
-from eval.errors import USER_ERRORS, DatasetFormatError, DatasetNotFoundError, EvalError
+from glsl_transpile.plumbing import command_line
+from eval.errors import USER_ERRORS, DatasetFormatError, DatasetNotFoundError
 
 log = logging.getLogger(__name__)
 
@@ -76,24 +76,25 @@ def _link(target: Path, link: Path) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """``python -m eval.imagenet100 SRC DST``: cut ImageNet-100 from ImageNet-1k with symlinks."""
-    parser = argparse.ArgumentParser(prog="python -m eval.imagenet100", description=main.__doc__)
+    parser = command_line.new_parser("python -m eval.imagenet100", main.__doc__)
     parser.add_argument("src", nargs="?", help="ImageNet-1k root (train/, val/)")
     parser.add_argument("dst", nargs="?", help="folder to create")
     parser.add_argument("--list", action="store_true", help="print the 100 ids and exit")
+    command_line.add_verbosity_arguments(parser)
     args = parser.parse_args(argv)
-    configure_logging()
+    configure_logging(command_line.log_level(args))
     if args.list:
         print("\n".join(imagenet100_classes()))
         return 0
     if not (args.src and args.dst):
         parser.error("SRC and DST are required unless --list is given")
-    try:
+
+    def body() -> int:
         created = cut_subset(args.src, args.dst)
-    except USER_ERRORS as err:
-        log.error("%s", err)
-        return 2
-    print(f"{created} links created under {args.dst}")
-    return 0
+        print(f"{created} links created under {args.dst}")
+        return 0
+
+    return command_line.guarded(body, usage_errors=USER_ERRORS)
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ from torch import nn
 
 from eval.config import choose
 from eval.errors import ConfigError
+from glsl_transpile.plumbing.progress import Meter, silent
 
 log = logging.getLogger(__name__)
 
@@ -69,10 +70,11 @@ def cosine_lr(base_lr: float, step: int, total_steps: int) -> float:
 
 
 def fit_sgd(x: torch.Tensor, y: torch.Tensor, num_classes: int,
-            cfg: LinearProbeConfig) -> nn.Linear:
+            cfg: LinearProbeConfig, meter: Meter = silent) -> nn.Linear:
     """Mini-batch SGD with momentum and a per-step cosine schedule on cross-entropy.
 
     ``x``: ``(N, D) float32``; ``y``: ``(N,) int64``. Returns ``nn.Linear(D, num_classes)``.
+    ``meter`` shows the epochs done.
     """
     gen = torch.Generator().manual_seed(cfg.seed)
     linear = nn.Linear(x.shape[1], num_classes)
@@ -83,23 +85,26 @@ def fit_sgd(x: torch.Tensor, y: torch.Tensor, num_classes: int,
                           weight_decay=cfg.weight_decay)
     steps_per_epoch = math.ceil(x.shape[0] / cfg.batch_size)
     total, step = cfg.epochs * steps_per_epoch, 0
-    for _ in range(cfg.epochs):
-        order = torch.randperm(x.shape[0], generator=gen)
-        for start in range(0, x.shape[0], cfg.batch_size):
-            batch = order[start:start + cfg.batch_size]
-            for group in opt.param_groups:
-                group["lr"] = cosine_lr(cfg.lr, step, total)
-            loss = F.cross_entropy(linear(x[batch]), y[batch])
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            opt.step()
-            step += 1
+    with meter(cfg.epochs, "linear probe (sgd)", "epoch") as advance:
+        for _ in range(cfg.epochs):
+            order = torch.randperm(x.shape[0], generator=gen)
+            for start in range(0, x.shape[0], cfg.batch_size):
+                batch = order[start:start + cfg.batch_size]
+                for group in opt.param_groups:
+                    group["lr"] = cosine_lr(cfg.lr, step, total)
+                loss = F.cross_entropy(linear(x[batch]), y[batch])
+                opt.zero_grad(set_to_none=True)
+                loss.backward()
+                opt.step()
+                step += 1
+            advance(1)
     return linear
 
 
 def fit_lbfgs(x: torch.Tensor, y: torch.Tensor, num_classes: int,
-              cfg: LinearProbeConfig) -> nn.Linear:
-    """Full-batch L-BFGS on ``mean CE + l2/2 * ||W||^2`` (strong Wolfe line search)."""
+              cfg: LinearProbeConfig, meter: Meter = silent) -> nn.Linear:
+    """Full-batch L-BFGS on ``mean CE + l2/2 * ||W||^2`` (strong Wolfe line search);
+    ``meter`` counts loss evaluations (at most 1.25 x ``max_iter``, L-BFGS's default)."""
     linear = nn.Linear(x.shape[1], num_classes)
     with torch.no_grad():
         linear.weight.zero_()
@@ -108,19 +113,23 @@ def fit_lbfgs(x: torch.Tensor, y: torch.Tensor, num_classes: int,
                             history_size=20, line_search_fn="strong_wolfe",
                             tolerance_grad=1e-7, tolerance_change=1e-10)
 
-    def closure() -> torch.Tensor:
-        opt.zero_grad(set_to_none=True)
-        loss = F.cross_entropy(linear(x), y) + 0.5 * cfg.l2 * linear.weight.pow(2).sum()
-        loss.backward()
-        return loss
+    with meter(cfg.max_iter * 5 // 4, "linear probe (lbfgs)", "eval") as advance:
+        def closure() -> torch.Tensor:
+            opt.zero_grad(set_to_none=True)
+            loss = F.cross_entropy(linear(x), y) + 0.5 * cfg.l2 * linear.weight.pow(2).sum()
+            loss.backward()
+            advance(1)
+            return loss
 
-    opt.step(closure)
+        opt.step(closure)
     return linear
 
 
 def fit_ridge(x: torch.Tensor, y: torch.Tensor, num_classes: int,
-              cfg: LinearProbeConfig) -> nn.Linear:
-    """Closed form ``W = (Xc^T Xc + l2 N I)^-1 Xc^T Yc``, centred one-hot targets, float64."""
+              cfg: LinearProbeConfig, meter: Meter = silent) -> nn.Linear:
+    """Closed form ``W = (Xc^T Xc + l2 N I)^-1 Xc^T Yc``, centred one-hot targets, float64
+    (one solve: no progress to show)."""
+    del meter
     x64 = x.double()
     targets = F.one_hot(y, num_classes).double()
     x_mean, t_mean = x64.mean(dim=0), targets.mean(dim=0)
@@ -134,7 +143,7 @@ def fit_ridge(x: torch.Tensor, y: torch.Tensor, num_classes: int,
     return linear
 
 
-PROBES: dict[str, Callable[[torch.Tensor, torch.Tensor, int, LinearProbeConfig], nn.Linear]] = {
+PROBES: dict[str, Callable[..., nn.Linear]] = {  # fit(x, y, num_classes, cfg, meter)
     "sgd": fit_sgd,
     "lbfgs": fit_lbfgs,
     "ridge": fit_ridge,
@@ -142,11 +151,12 @@ PROBES: dict[str, Callable[[torch.Tensor, torch.Tensor, int, LinearProbeConfig],
 
 
 def fit_linear_probe(features: torch.Tensor, labels: torch.Tensor, num_classes: int,
-                     cfg: LinearProbeConfig) -> nn.Linear:
+                     cfg: LinearProbeConfig, *, meter: Meter = silent) -> nn.Linear:
     """Fit the probe ``cfg.method`` on frozen features.
 
     Args:
         features: ``(N, D) float32``; labels: ``(N,) int64`` in ``[0, num_classes)``.
+        meter: progress of the fit (epochs for sgd, loss evaluations for lbfgs).
     Returns:
         ``nn.Linear(D, num_classes)`` applied to raw features.
     Raises:
@@ -162,7 +172,7 @@ def fit_linear_probe(features: torch.Tensor, labels: torch.Tensor, num_classes: 
     else:
         mean, std = torch.zeros(x.shape[1]), torch.ones(x.shape[1])
     with torch.enable_grad():
-        linear = fit((x - mean) / std, y, num_classes, cfg)
+        linear = fit((x - mean) / std, y, num_classes, cfg, meter)
     log.info("linear probe %s fitted on %d x %d features", cfg.method, *x.shape)
     return fold_standardization(linear, mean, std)
 

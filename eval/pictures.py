@@ -20,8 +20,9 @@ from PIL import Image, ImageDraw
 from eval import atomic, cli, report
 from eval.config import DataConfig
 from eval.datasets import DATASETS, load_split
-from eval.errors import USER_ERRORS, ConfigError, EvalError
+from eval.errors import USER_ERRORS, ConfigError
 from eval.program_folders import list_programs, read_program_images, sample_files
+from glsl_transpile.plumbing import command_line
 
 log = logging.getLogger(__name__)
 PAD = 2
@@ -90,56 +91,62 @@ def gallery_entries(root: str, scores_csv: str, *, score_column: str = "score",
                     program_column: str = "program", per_row: int = 6,
                     limit: int = 50) -> list[tuple[str, float | None, np.ndarray]]:
     """Programs under ``root`` that have a score, best first, at most ``limit``."""
-    table = report.read_csv_rows(scores_csv)
-    scores = {r[program_column]: float(r[score_column]) for r in table
-              if r.get(score_column) not in ("", None)}
+    scores = report.read_scores(scores_csv, program_column, score_column)
     programs = [p for p in list_programs(root) if p.name in scores]
     programs.sort(key=lambda p: -scores[p.name])
     return [(p.name, scores[p.name], read_program_images(p, per_row)) for p in programs[:limit]]
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m eval.pictures", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    sub = parser.add_subparsers(dest="command", required=True)
-    contact = sub.add_parser("contact", help="contact sheet of random samples")
+    parser = command_line.new_parser("python -m eval.pictures", __doc__)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="{contact,gallery}")
+    positive = command_line.positive_int
+    contact = sub.add_parser("contact", help="contact sheet of random samples",
+                             formatter_class=command_line.HelpFormatter)
     contact.add_argument("source", help="program folder, render output folder or dataset name")
-    contact.add_argument("--data-root", default="", help="root for dataset sources")
-    contact.add_argument("--n", type=int, default=64)
-    contact.add_argument("--cols", type=int, default=8)
-    contact.add_argument("--seed", type=int, default=0)
-    show = sub.add_parser("gallery", help="programs sorted by score")
+    contact.add_argument("--data-root", default="", help="root for dataset sources (default: "
+                                                          "the dataset's own location)")
+    contact.add_argument("--count", type=positive, default=64, help="images on the sheet")
+    contact.add_argument("--n", dest="count", type=positive, help=argparse.SUPPRESS)
+    contact.add_argument("--cols", type=positive, default=8, help="images per row")
+    contact.add_argument("--seed", type=int, default=0, help="seed of the random picks")
+    show = sub.add_parser("gallery", help="programs sorted by score",
+                          formatter_class=command_line.HelpFormatter)
     show.add_argument("root", help="render output folder OUT/<program>/<k>.png")
     show.add_argument("--scores", required=True, help="CSV with program and score columns")
-    show.add_argument("--score-column", default="score")
-    show.add_argument("--program-column", default="program")
-    show.add_argument("--limit", type=int, default=50)
-    show.add_argument("--per-row", type=int, default=6)
+    show.add_argument("--score-column", default="score", help="score column of --scores")
+    show.add_argument("--program-column", default="program", help="program column of --scores")
+    show.add_argument("--limit", type=positive, default=50, help="programs shown, best first")
+    show.add_argument("--per-row", type=positive, default=6, help="samples per program")
     for p in (contact, show):
         p.add_argument("--out", required=True, help="PNG file to write")
-        p.add_argument("--cell", type=int, default=64, help="tile side in pixels")
+        p.add_argument("--cell", type=positive, default=64, help="tile side in pixels")
+        command_line.add_verbosity_arguments(p)
     return parser
+
+
+def _picture(args: argparse.Namespace) -> Image.Image:
+    if args.command == "contact":
+        images = sample_source(args.source, args.count, args.seed, args.data_root)
+        return contact_sheet(images, cols=args.cols, cell=args.cell)
+    entries = gallery_entries(args.root, args.scores, score_column=args.score_column,
+                              program_column=args.program_column, per_row=args.per_row,
+                              limit=args.limit)
+    return gallery(entries, per_row=args.per_row, cell=args.cell)
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point; 0 on success, 2 on a user-actionable error."""
     args = _parser().parse_args(argv)
-    cli.configure_logging()
-    try:
-        if args.command == "contact":
-            images = sample_source(args.source, args.n, args.seed, args.data_root)
-            picture = contact_sheet(images, cols=args.cols, cell=args.cell)
-        else:
-            entries = gallery_entries(args.root, args.scores, score_column=args.score_column,
-                                      program_column=args.program_column,
-                                      per_row=args.per_row, limit=args.limit)
-            picture = gallery(entries, per_row=args.per_row, cell=args.cell)
-    except USER_ERRORS as err:
-        log.error("%s", err)
-        return 2
-    atomic.save_image(args.out, picture)
-    print(f"wrote {args.out} ({picture.size[0]}x{picture.size[1]})")
-    return 0
+    cli.configure_logging(command_line.log_level(args))
+
+    def body() -> int:
+        picture = _picture(args)
+        atomic.save_image(args.out, picture)
+        print(f"wrote {args.out} ({picture.size[0]}x{picture.size[1]})")
+        return 0
+
+    return command_line.guarded(body, usage_errors=USER_ERRORS)
 
 
 if __name__ == "__main__":

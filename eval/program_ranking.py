@@ -20,8 +20,8 @@ import torch
 
 from eval import atomic, cli, report
 from eval.backbones import FrozenBackbone, load_backbone
-from eval.config import BackboneConfig, FeatureConfig, as_dict, default_cache_dir, load_config
-from eval.errors import USER_ERRORS, ConfigError, EvalError
+from eval.config import BackboneConfig, FeatureConfig, as_dict, default_cache_dir
+from eval.errors import ConfigError, EvalError
 from eval.feature_spaces import encoder_space
 from eval.features import FeatureCache, FeatureSet, cache_key
 from eval.program_folders import (list_programs, read_program_images, read_render_report,
@@ -29,6 +29,7 @@ from eval.program_folders import (list_programs, read_program_images, read_rende
 from eval.programs import embed_array
 from eval.score_predictor import (PredictorConfig, fit_predictor, greedy_select, predict_scores,
                                   program_descriptor)
+from glsl_transpile.plumbing.progress import Meter, silent
 
 log = logging.getLogger(__name__)
 
@@ -71,33 +72,34 @@ def _folder_key(folder: Path, frames: int, size: int) -> str:
 
 
 def program_descriptors(programs: list[Path], backbone: FrozenBackbone,
-                        cfg: RankingConfig) -> torch.Tensor:
+                        cfg: RankingConfig, meter: Meter = silent) -> torch.Tensor:
     """``(P, 3D)`` descriptors; frame features come from the feature cache when present."""
     cache = FeatureCache(cfg.features.cache_dir or default_cache_dir())
     space = encoder_space(backbone, cfg.size, cfg.features.device)
     rows = []
-    for folder in programs:
-        key = cache_key(backbone, _folder_key(folder, cfg.frames, cfg.size),
-                        cfg.features.normalize)
-        found = cache.load(key) if cfg.features.use_cache else None
-        if found is None:
-            images = read_program_images(folder, cfg.frames)
-            feats = torch.from_numpy(embed_array(space, images, cfg.features.batch_size))
-            found = FeatureSet(feats, torch.zeros(len(feats), dtype=torch.int64))
-            if cfg.features.use_cache:
-                cache.save(key, found)
-        rows.append(program_descriptor(found.features))
+    with meter(len(programs), "program descriptors", "prog") as advance:
+        for folder in programs:
+            rows.append(program_descriptor(_frame_features(folder, backbone, space, cache, cfg)))
+            advance(1)
     return torch.stack(rows)
 
 
+def _frame_features(folder: Path, backbone: FrozenBackbone, space, cache: FeatureCache,
+                    cfg: RankingConfig) -> torch.Tensor:
+    key = cache_key(backbone, _folder_key(folder, cfg.frames, cfg.size), cfg.features.normalize)
+    found = cache.load(key) if cfg.features.use_cache else None
+    if found is None:
+        images = read_program_images(folder, cfg.frames)
+        feats = torch.from_numpy(embed_array(space, images, cfg.features.batch_size))
+        found = FeatureSet(feats, torch.zeros(len(feats), dtype=torch.int64))
+        if cfg.features.use_cache:
+            cache.save(key, found)
+    return found.features
+
+
 def read_scores(cfg: RankingConfig) -> dict[str, float]:
-    """Program name -> score from the CSV; ConfigError names missing columns."""
-    rows = report.read_csv_rows(cfg.scores)
-    if not rows or cfg.program_column not in rows[0] or cfg.score_column not in rows[0]:
-        raise ConfigError(f"scores: {cfg.scores} needs rows with columns "
-                          f"{cfg.program_column!r} and {cfg.score_column!r}")
-    return {r[cfg.program_column]: float(r[cfg.score_column]) for r in rows
-            if r[cfg.score_column] not in ("", None)}
+    """Program name -> score from the CSV (``report.read_scores``: its errors name the file)."""
+    return report.read_scores(cfg.scores, cfg.program_column, cfg.score_column)
 
 
 def validation_spearman(x: torch.Tensor, y: torch.Tensor, cfg: RankingConfig) -> float | None:
@@ -111,7 +113,8 @@ def validation_spearman(x: torch.Tensor, y: torch.Tensor, cfg: RankingConfig) ->
     return report.spearman(predict_scores(model, x[val]).tolist(), y[val].tolist())
 
 
-def rank_programs(cfg: RankingConfig, argv: list[str] | None = None) -> dict[str, Any]:
+def rank_programs(cfg: RankingConfig, argv: list[str] | None = None,
+                  meter: Meter = silent) -> dict[str, Any]:
     """Fit on scored programs, predict every program, select ``top_k``, write the outputs."""
     cli.record_run(cfg.out_dir, cfg, argv)
     programs = list_programs(cfg.root)
@@ -121,7 +124,7 @@ def rank_programs(cfg: RankingConfig, argv: list[str] | None = None) -> dict[str
         raise ConfigError(f"scores: only {len(seen)} of the programs under {cfg.root} have a "
                           "score; need at least 2")
     backbone = load_backbone(cfg.backbone)
-    x = program_descriptors(programs, backbone, cfg)
+    x = program_descriptors(programs, backbone, cfg, meter)
     y = torch.tensor([scores[programs[i].name] for i in seen])
     rho = validation_spearman(x[seen], y, cfg)
     model = fit_predictor(x[seen], y, cfg.predictor)
@@ -169,31 +172,34 @@ def _write(cfg: RankingConfig, programs: list[Path], *, scores: dict[str, float]
     return result
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Entry point of ``python -m eval.predictor``; 0 on success, 2 on a user error."""
-    parser = argparse.ArgumentParser(prog="python -m eval.predictor", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("root", nargs="?", help="render output folder OUT/<program>/<k>.png")
-    cli.add_config_arguments(parser)
-    cli.add_model_arguments(parser)
-    parser.add_argument("--scores", help="CSV with program and score columns")
-    parser.add_argument("--score-column", help="default: score")
-    parser.add_argument("--top-k", type=int, help="programs to select (default 100)")
-    parser.add_argument("--frames", type=int, help="frames per program (default 50)")
-    parser.add_argument("--size", type=int, help="encoder input side (default 224)")
-    args = parser.parse_args(argv)
-    cli.configure_logging(args.verbose)
-    flags = {**cli.MODEL_FLAGS, "scores": "scores", "score_column": "score_column",
-             "top_k": "top_k", "frames": "frames", "size": "size", "root": "root"}
-    overrides = cli.overrides_from_args(args, flags)
-    if args.checkpoint:
-        overrides.insert(0, "backbone.random_init=false")
-    try:
-        result = rank_programs(load_config(RankingConfig, args.config, overrides), argv)
-    except USER_ERRORS as err:
-        log.error("%s", err)
-        return 2
+Flag = cli.Flag
+FLAGS = (cli.OUT_FLAG, *cli.MODEL_FLAGS,
+         Flag("--scores", "scores", "CSV with program and score columns"),
+         Flag("--score-column", "score_column", "score column of --scores"),
+         Flag("--top-k", "top_k", "programs to select", type=int),
+         Flag("--samples", "frames", "samples per program described (its first ones)",
+              type=int, aliases=("--frames",)),
+         Flag("--resolution", "size", "encoder input side", type=int, aliases=("--size",)))
+
+
+def _first_overrides(args: argparse.Namespace) -> list[str]:
+    out = [cli.quoted("root", args.root)] if args.root else []
+    return out + (["backbone.random_init=false"] if args.flag_backbone__checkpoint else [])
+
+
+def _show(cfg: RankingConfig, meter: Meter, argv: list[str] | None) -> int:
+    result = rank_programs(cfg, argv, meter)
     print(report.markdown_table(result["rows"][:20], ("program", "predicted", "score", "seen",
                                                       "selected_rank")), end="")
     print(f"selection: {len(result['selection'])} programs")
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of ``python -m eval.predictor``; 0 on success, 2 on a user error."""
+    parser = cli.new_parser("python -m eval.predictor", __doc__, RankingConfig(), FLAGS,
+                            example="predictor.epochs=500")
+    parser.add_argument("root", nargs="?", help="render output folder OUT/<program>/<k>.png "
+                                                "(config root)")
+    return cli.run_entry(parser, argv, RankingConfig, FLAGS,
+                         lambda cfg, meter: _show(cfg, meter, argv), first=_first_overrides)

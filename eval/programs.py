@@ -10,7 +10,6 @@ With ``--scores CSV`` each metric is plotted against the score column (Spearman 
 from __future__ import annotations
 
 import argparse
-import json
 import dataclasses
 import logging
 import zlib
@@ -22,13 +21,14 @@ import torch
 
 from eval import cli, report
 from eval.backbones import load_backbone
-from eval.config import BackboneConfig, FeatureConfig, as_dict, choose, load_config
-from eval.errors import USER_ERRORS, ConfigError, EvalError
+from eval.config import BackboneConfig, FeatureConfig, as_dict, choose
+from eval.errors import ConfigError, EvalError
 from eval.feature_spaces import (DistanceSpace, EmbeddingSpace, cosine_space, encoder_space,
                                  inception_space, lpips_space)
 from eval.program_folders import (list_programs, read_program_images, read_reference_images,
                                   read_render_report)
 from eval.program_metrics import basic_metrics, frechet_distance, self_distance
+from glsl_transpile.plumbing.progress import Meter, silent
 
 log = logging.getLogger(__name__)
 
@@ -114,10 +114,11 @@ def program_row(folder: Path, cfg: ProgramsConfig, similarity: DistanceSpace,
     return row
 
 
-def measure_programs(cfg: ProgramsConfig) -> dict[str, Any]:
+def measure_programs(cfg: ProgramsConfig, meter: Meter = silent) -> dict[str, Any]:
     """Rows for every program under ``cfg.root`` plus the labels of the spaces used.
 
-    A program whose folder fails (EvalError) gets a row with ``error`` and the run goes on.
+    A program whose folder fails (EvalError) gets a row with ``error`` and the run goes on;
+    ``meter`` shows the programs done.
     """
     if cfg.n_images < 1:
         raise ConfigError(f"n_images: must be >= 1, got {cfg.n_images}")
@@ -133,25 +134,22 @@ def measure_programs(cfg: ProgramsConfig) -> dict[str, Any]:
         meta["frechet"] = f"{space.label}; reference {cfg.reference} ({len(reference)} images)"
     statuses = read_render_report(cfg.root)
     rows = []
-    for folder in programs:
-        try:
-            row = program_row(folder, cfg, similarity, frechet)
-        except EvalError as err:
-            log.warning("program %s: %s", folder.name, err)
-            row = {"program": folder.name, "error": str(err)}
-        row["render_status"] = statuses.get(folder.name, {}).get("status")
-        rows.append(row)
+    with meter(len(programs), "program metrics", "prog") as advance:
+        for folder in programs:
+            try:
+                row = program_row(folder, cfg, similarity, frechet)
+            except EvalError as err:
+                log.warning("program %s: %s", folder.name, err)
+                row = {"program": folder.name, "error": str(err)}
+            row["render_status"] = statuses.get(folder.name, {}).get("status")
+            rows.append(row)
+            advance(1)
     return {"spaces": meta, "rows": rows}
 
 
 def attach_scores(rows: list[dict[str, Any]], cfg: ProgramsConfig) -> None:
     """Add ``score`` from the user's CSV (``program_column``, ``score_column``) to each row."""
-    table = report.read_csv_rows(cfg.scores)
-    if table and (cfg.program_column not in table[0] or cfg.score_column not in table[0]):
-        raise ConfigError(f"scores: {cfg.scores} needs columns {cfg.program_column!r} and "
-                          f"{cfg.score_column!r}, has {sorted(table[0])}")
-    scores = {r[cfg.program_column]: float(r[cfg.score_column]) for r in table
-              if r[cfg.score_column] not in ("", None)}
+    scores = report.read_scores(cfg.scores, cfg.program_column, cfg.score_column)
     for row in rows:
         row["score"] = scores.get(row["program"])
 
@@ -169,10 +167,11 @@ def plot_against_score(rows: list[dict[str, Any]], out_dir: Path, score_name: st
     return paths
 
 
-def run_programs(cfg: ProgramsConfig, argv: list[str] | None = None) -> dict[str, Any]:
+def run_programs(cfg: ProgramsConfig, argv: list[str] | None = None,
+                 meter: Meter = silent) -> dict[str, Any]:
     """Measure, join scores, write ``programs.{json,csv,md}`` and the scatter plots."""
     cli.record_run(cfg.out_dir, cfg, argv)
-    result = measure_programs(cfg)
+    result = measure_programs(cfg, meter)
     out_dir = Path(cfg.out_dir)
     if cfg.scores:
         attach_scores(result["rows"], cfg)
@@ -187,53 +186,52 @@ def run_programs(cfg: ProgramsConfig, argv: list[str] | None = None) -> dict[str
     return result
 
 
-PROGRAM_FLAGS = {"n_images": "n_images", "size": "size", "similarity": "similarity",
-                 "lpips_weights": "lpips_weights", "lpips_alexnet": "lpips_alexnet",
-                 "reference": "reference", "frechet_space": "frechet_space",
-                 "inception_weights": "inception_weights", "scores": "scores",
-                 "score_column": "score_column", "program_column": "program_column"}
+Flag = cli.Flag
+PROGRAM_FLAGS = (
+    Flag("--samples", "n_images", "samples per program measured (its first ones)", type=int,
+         aliases=("--n-images",)),
+    Flag("--resolution", "size", "encoder input side for the crops and Frechet features",
+         type=int, aliases=("--size",)),
+    Flag("--similarity", "similarity", "self-distance space: encoder | lpips"),
+    Flag("--lpips-weights", "lpips_weights", "lpips package linear layers, e.g. alex.pth"),
+    Flag("--lpips-alexnet", "lpips_alexnet", "torchvision AlexNet state dict for LPIPS"),
+    Flag("--reference", "reference", "folder of reference images for the Frechet distance"),
+    Flag("--frechet-space", "frechet_space", "encoder | inception"),
+    Flag("--inception-weights", "inception_weights", "torchvision Inception-v3 state dict"),
+    Flag("--scores", "scores", "CSV of per-program scores"),
+    Flag("--score-column", "score_column", "score column of --scores"),
+    Flag("--program-column", "program_column", "program column of --scores"),
+)
+FLAGS = (cli.OUT_FLAG, *cli.MODEL_FLAGS, *PROGRAM_FLAGS)
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m eval.programs", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("root", nargs="?", help="render output folder OUT/<program>/<k>.png")
-    cli.add_config_arguments(parser)
-    cli.add_model_arguments(parser)
-    parser.add_argument("--n-images", type=int, help="samples per program (default 16)")
-    parser.add_argument("--size", type=int, help="encoder input side for crops / Frechet")
-    parser.add_argument("--similarity", help="encoder | lpips")
-    parser.add_argument("--lpips-weights", help="lpips package linear layers, e.g. alex.pth")
-    parser.add_argument("--lpips-alexnet", help="torchvision AlexNet state dict for LPIPS")
-    parser.add_argument("--reference", help="folder of reference images for Frechet distance")
-    parser.add_argument("--frechet-space", help="encoder | inception")
-    parser.add_argument("--inception-weights", help="torchvision Inception-v3 state dict")
-    parser.add_argument("--scores", help="CSV of per-program scores")
-    parser.add_argument("--score-column", help="score column of --scores (default score)")
-    parser.add_argument("--program-column", help="program column (default program)")
+    parser = cli.new_parser("python -m eval.programs", __doc__, ProgramsConfig(), FLAGS,
+                            example="jpeg_quality=75")
+    parser.add_argument("root", nargs="?", help="render output folder OUT/<program>/<k>.png "
+                                                "(config root)")
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Entry point; returns 0 on success, 2 on a user-actionable error."""
-    args = _parser().parse_args(argv)
-    cli.configure_logging(args.verbose)
-    overrides = cli.overrides_from_args(args, {**cli.MODEL_FLAGS, **PROGRAM_FLAGS})
-    if args.root:
-        overrides.insert(0, f"root={json.dumps(args.root)}")
-    if args.checkpoint:
-        overrides.insert(0, "backbone.random_init=false")
-    try:
-        cfg = load_config(ProgramsConfig, args.config, overrides)
-        result = run_programs(cfg, argv)
-    except USER_ERRORS as err:
-        log.error("%s", err)
-        return 2
+def _first_overrides(args: argparse.Namespace) -> list[str]:
+    """The positional root, and a checkpoint's backbone instead of the random init."""
+    out = [cli.quoted("root", args.root)] if args.root else []
+    return out + (["backbone.random_init=false"] if args.flag_backbone__checkpoint else [])
+
+
+def _show(cfg: ProgramsConfig, meter: Meter, argv: list[str] | None) -> int:
+    result = run_programs(cfg, argv, meter)
     columns = ("program", "gzip_bytes", "jpeg_bytes", "constant", "static", "self_distance",
                "frechet", "score")
     print(report.markdown_table(result["rows"], columns), end="")
     print(f"results: {Path(cfg.out_dir) / 'programs.json'}")
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point; 0 on success, 2 on a user-actionable error."""
+    return cli.run_entry(_parser(), argv, ProgramsConfig, FLAGS,
+                         lambda cfg, meter: _show(cfg, meter, argv), first=_first_overrides)
 
 
 if __name__ == "__main__":

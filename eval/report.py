@@ -8,12 +8,10 @@ and ``results.png``, grouped bars with held-out and train accuracy in separate p
 """
 from __future__ import annotations
 
-import argparse
 import csv
 import dataclasses
 import io
 import json
-import logging
 import math
 from pathlib import Path, PurePath
 from typing import Any, Iterable, Sequence
@@ -22,7 +20,8 @@ import numpy as np
 
 from eval import atomic, results_table
 from eval.cli import configure_logging
-from eval.errors import EvalError
+from eval.errors import EvalError, InputFileError
+from glsl_transpile.plumbing import command_line
 
 
 def format_cell(value: Any) -> str:
@@ -80,9 +79,41 @@ def write_json(path: str | Path, payload: Any) -> Path:
 
 
 def read_csv_rows(path: str | Path) -> list[dict[str, str]]:
-    """Rows of a CSV file with a header line, as dicts of strings."""
-    with open(path, newline="", encoding="utf-8") as handle:
-        return list(csv.DictReader(handle))
+    """Rows of a CSV file with a header line, as dicts of strings.
+
+    Raises:
+        InputFileError: the file is missing or unreadable.
+    """
+    try:
+        with open(path, newline="", encoding="utf-8") as handle:
+            return list(csv.DictReader(handle))
+    except (OSError, UnicodeDecodeError, csv.Error) as err:
+        reason = getattr(err, "strerror", None) or err
+        raise InputFileError(str(path), f"cannot read CSV: {reason}") from err
+
+
+def read_scores(path: str | Path, program_column: str = "program",
+                score_column: str = "score") -> dict[str, float]:
+    """Program name -> score of a scores CSV (rows with an empty score are left out).
+
+    Raises:
+        InputFileError: unreadable file, missing columns, or a score that is not a number.
+    """
+    rows = read_csv_rows(path)
+    if not rows or program_column not in rows[0] or score_column not in rows[0]:
+        found = sorted(rows[0]) if rows else "no rows"
+        raise InputFileError(str(path), f"needs rows with columns {program_column!r} and "
+                                        f"{score_column!r} (has {found})")
+    scores = {}
+    for line, row in enumerate(rows, start=2):
+        if row[score_column] in ("", None):
+            continue
+        try:
+            scores[row[program_column]] = float(row[score_column])
+        except ValueError:
+            raise InputFileError(str(path), f"line {line}: {score_column} "
+                                            f"{row[score_column]!r} is not a number") from None
+    return scores
 
 
 def accuracy_rows(payload: dict[str, Any]) -> list[dict[str, Any]]:
@@ -259,27 +290,28 @@ def _label_overrides(pairs: Sequence[str]) -> dict[str, str]:
 def main(argv: list[str] | None = None) -> int:
     """``python -m eval.report RESULT.json... --out DIR``: a pivot table (model x dataset /
     probe) as results.md, results.csv, results.json, and a grouped-bar figure results.png."""
-    parser = argparse.ArgumentParser(prog="python -m eval.report", description=main.__doc__)
+    parser = command_line.new_parser("python -m eval.report", main.__doc__)
     parser.add_argument("results", nargs="+", help="knn.json / linear.json files of eval.knn / "
                         "eval.linear, or folders holding them (searched recursively)")
     parser.add_argument("--out", required=True, help="output folder")
     parser.add_argument("--label", action="append", default=[], metavar="OLD=NEW",
                         help="rename a model: OLD is its derived label (the run folder) or its "
                              "checkpoint path; repeatable")
-    parser.add_argument("--metric", default="top1", choices=results_table.METRICS)
+    parser.add_argument("--metric", default="top1", choices=results_table.METRICS,
+                        help="which accuracy the tables show")
     parser.add_argument("--decimals", type=int, default=2, help="rounding of every number")
+    command_line.add_verbosity_arguments(parser)
     args = parser.parse_args(argv)
-    configure_logging()
-    try:
+    configure_logging(command_line.log_level(args))
+
+    def body() -> int:
         results = results_table.collect_results(read_payloads(args.results),
                                                 _label_overrides(args.label))
-        markdown = write_report(Path(args.out), results, metric=args.metric,
-                                decimals=args.decimals)
-    except EvalError as err:
-        logging.getLogger(__name__).error("%s", err)
-        return 2
-    print(markdown, end="")
-    return 0
+        print(write_report(Path(args.out), results, metric=args.metric,
+                           decimals=args.decimals), end="")
+        return 0
+
+    return command_line.guarded(body, usage_errors=(EvalError,))
 
 
 if __name__ == "__main__":

@@ -6,7 +6,6 @@ retrieval grid, print the table. Trains no encoder.
 """
 from __future__ import annotations
 
-import argparse
 import dataclasses
 import logging
 from pathlib import Path
@@ -17,13 +16,14 @@ import torch
 
 from eval import atomic, cli, report
 from eval.backbones import FrozenBackbone, load_backbone
-from eval.config import BackboneConfig, DataConfig, FeatureConfig, as_dict, load_config
+from eval.config import BackboneConfig, DataConfig, FeatureConfig, as_dict
 from eval.datasets import ImageSplit, load_split
-from eval.errors import USER_ERRORS, EvalError
+from eval.errors import EvalError
 from eval.features import FeatureSet, cached_features
 from eval.knn_classifier import KnnConfig, evaluate_knn, nearest_neighbours, topk_accuracy
 from eval.linear_probe import LinearProbeConfig, fit_linear_probe, probe_scores
 from eval.retrieval import pick_queries, write_retrieval_grid
+from glsl_transpile.plumbing.progress import Meter, silent
 
 log = logging.getLogger(__name__)
 
@@ -69,14 +69,16 @@ class Prepared:
     cache_hits: dict[str, bool]
 
 
-def prepare(data: DataConfig, backbone_cfg: BackboneConfig, features: FeatureConfig) -> Prepared:
+def prepare(data: DataConfig, backbone_cfg: BackboneConfig, features: FeatureConfig,
+            meter: Meter = silent) -> Prepared:
     """Load the backbone and both splits, and get their features (cached)."""
     backbone = load_backbone(backbone_cfg)
     train, val = load_split(data, "train"), load_split(data, "val")
     if train.class_names != val.class_names:
         raise EvalError(f"dataset {data.name!r}: train and val classes differ")
-    train_fs, train_hit = cached_features(backbone, train, features)
-    val_fs, val_hit = cached_features(backbone, val, features)
+    train_fs, train_hit = cached_features(backbone, train, features, meter=meter,
+                                          desc="features (train)")
+    val_fs, val_hit = cached_features(backbone, val, features, meter=meter, desc="features (val)")
     return Prepared(backbone, train, val, train_fs, val_fs, {"train": train_hit, "val": val_hit})
 
 
@@ -111,10 +113,11 @@ def write_retrieval(path: Path, prep: Prepared, cfg: RetrievalConfig) -> Path:
         matches=np.asarray(matches))
 
 
-def run_knn(cfg: KnnRunConfig, argv: list[str] | None = None) -> dict[str, Any]:
+def run_knn(cfg: KnnRunConfig, argv: list[str] | None = None,
+            meter: Meter = silent) -> dict[str, Any]:
     """Weighted k-NN evaluation; writes ``knn.json``, ``knn.md``, ``knn.csv``, ``retrieval.png``."""
     cli.record_run(cfg.out_dir, cfg, argv)
-    prep = prepare(cfg.data, cfg.backbone, cfg.features)
+    prep = prepare(cfg.data, cfg.backbone, cfg.features, meter)
     results = evaluate_knn(prep.train_features.features, prep.train_features.labels,
                            prep.val_features.features, prep.val_features.labels,
                            num_classes=prep.train.num_classes, cfg=cfg.knn)
@@ -127,12 +130,13 @@ def run_knn(cfg: KnnRunConfig, argv: list[str] | None = None) -> dict[str, Any]:
     return payload
 
 
-def run_linear(cfg: LinearRunConfig, argv: list[str] | None = None) -> dict[str, Any]:
+def run_linear(cfg: LinearRunConfig, argv: list[str] | None = None,
+               meter: Meter = silent) -> dict[str, Any]:
     """Linear probe on frozen features; writes ``linear.json``, ``.md``, ``.csv``, ``probe.pt``."""
     cli.record_run(cfg.out_dir, cfg, argv)
-    prep = prepare(cfg.data, cfg.backbone, cfg.features)
+    prep = prepare(cfg.data, cfg.backbone, cfg.features, meter)
     linear = fit_linear_probe(prep.train_features.features, prep.train_features.labels,
-                              prep.train.num_classes, cfg.probe)
+                              prep.train.num_classes, cfg.probe, meter=meter)
     results = {
         f"linear_{cfg.probe.method}": topk_accuracy(
             probe_scores(linear, prep.val_features.features), prep.val_features.labels),
@@ -145,27 +149,19 @@ def run_linear(cfg: LinearRunConfig, argv: list[str] | None = None) -> dict[str,
     return payload
 
 
-def _parse(argv: list[str] | None, prog: str, description: str) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog=prog, description=description)
-    cli.add_config_arguments(parser)
-    cli.add_model_arguments(parser)
-    cli.add_data_arguments(parser)
-    return parser.parse_args(argv)
-
-
 def _main(argv: list[str] | None, task: str, cfg_type: type, runner: Any) -> int:
-    args = _parse(argv, f"python -m eval.{task}", runner.__doc__)
-    cli.configure_logging(args.verbose)
-    flags = {**cli.MODEL_FLAGS, **cli.DATA_FLAGS}
-    try:
-        cfg = load_config(cfg_type, args.config, cli.overrides_from_args(args, flags))
-        payload = runner(cfg, argv)
-    except USER_ERRORS as err:
-        log.error("%s", err)
-        return 2
-    print(payload["table"], end="")
-    print(f"results: {Path(cfg.out_dir) / (task + '.json')}")
-    return 0
+    flags = (cli.OUT_FLAG, *cli.MODEL_FLAGS, *cli.DATA_FLAGS)
+    example = "knn.temperature=0.1" if task == "knn" else "probe.epochs=20"
+    parser = cli.new_parser(f"python -m eval.{task}", runner.__doc__, cfg_type(), flags,
+                            example=example)
+
+    def body(cfg: Any, meter: Meter) -> int:
+        payload = runner(cfg, argv, meter)
+        print(payload["table"], end="")
+        print(f"results: {Path(cfg.out_dir) / (task + '.json')}")
+        return 0
+
+    return cli.run_entry(parser, argv, cfg_type, flags, body)
 
 
 def knn_main(argv: list[str] | None = None) -> int:

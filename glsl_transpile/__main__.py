@@ -8,7 +8,6 @@ error (exit 2).
 """
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from pathlib import Path
@@ -16,6 +15,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from . import SpirvCache, compile_programs, load_sources
+from .plumbing import command_line
 from .limits import CompileLimits
 from .plumbing.atomic import write_bytes
 from .program_names import output_file
@@ -24,13 +24,15 @@ from .status import OK, status_of
 
 
 def _parse(argv):
-    ap = argparse.ArgumentParser(prog="python -m glsl_transpile", description=__doc__)
+    ap = command_line.new_parser("python -m glsl_transpile", __doc__)
     ap.add_argument("sources", nargs="*", help="program files, folders or manifests")
     ap.add_argument("--builtin", action="store_true", help="the built-in pack")
-    ap.add_argument("--out", type=Path, help="write <name>.spv and report.json here")
+    ap.add_argument("--out", type=Path, help="write <name>.spv and report.json here (default: "
+                                             "compile and report only)")
     ap.add_argument("--jobs", type=int, default=None, help="compile workers (default: cores)")
-    ap.add_argument("--cache", type=Path, default=None, help="SPIR-V cache folder")
-    ap.add_argument("--no-cache", action="store_true")
+    ap.add_argument("--cache", type=Path, default=None, help="SPIR-V cache folder (default: "
+                                                             "$GLSL_TRANSPILE_CACHE or ~/.cache/glsl_transpile)")
+    ap.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
     ap.add_argument("--deadline", type=float, default=CompileLimits.deadline_s,
                     help="seconds one program may take to compile (default %(default)s)")
     ap.add_argument("--strict", action="store_true", help="exit 1 if any program fails")

@@ -15,6 +15,7 @@ Pure functions over strings.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .lexer import IDENT_PATTERN, NUMBER_PATTERN
 
@@ -41,26 +42,41 @@ _IDENT_RE = re.compile(f"{NUMBER_PATTERN}|({IDENT_PATTERN})")
 
 
 def _blank(match: re.Match) -> str:
-    return re.sub(r"[^\n]", " ", match.group())
+    text = match.group()
+    if "\n" not in text:
+        return " " * len(text)
+    return "\n".join(" " * len(part) for part in text.split("\n"))
 
 
-def _code_only(code: str) -> tuple[str, set[str]]:
-    """Comment-free text (comments blanked, lines kept) and the set of identifiers used in
-    ``code``. Regular expressions, not the tokenizer: this runs on every file of a corpus at
-    load time (GLSL has no string literals, so a comment is never inside one)."""
-    text = _COMMENT_RE.sub(_blank, code)
-    idents = set(_IDENT_RE.findall(text))
+# Loading a corpus asks each program's kind, mode and includes: the scans are made once a
+# text (the last few texts are remembered). Regular expressions, not the tokenizer: they run
+# on every file at load time (GLSL has no string literals, so a comment is never inside one).
+@lru_cache(maxsize=8)
+def _without_comments(code: str) -> str:
+    """``code`` with every comment blanked (lines and columns kept)."""
+    return _COMMENT_RE.sub(_blank, code)
+
+
+@lru_cache(maxsize=8)
+def _identifiers(code: str) -> frozenset[str]:
+    idents = set(_IDENT_RE.findall(_without_comments(code)))
     idents.discard("")
-    return text, idents
+    return frozenset(idents)
+
+
+def _code_only(code: str) -> tuple[str, frozenset[str]]:
+    """Comment-free text (comments blanked, lines kept) and the set of identifiers used in
+    ``code``."""
+    return _without_comments(code), _identifiers(code)
 
 
 def detect_kind(code: str) -> str:
     """"shadertoy" if the program defines ``mainImage``, else "twigl"."""
-    text, _ = _code_only(code)
+    text = _without_comments(code)
     return "shadertoy" if _MAIN_IMAGE_RE.search(text) else "twigl"
 
 
-def _variant(idents: set[str], text: str, long_names: bool) -> str:
+def _variant(idents: frozenset[str], text: str, long_names: bool) -> str:
     """"_mrt", "_300es" or "" from the outputs a program writes."""
     mrt_names = ("outColor0", "outColor1", "backbuffer0", "backbuffer1") if long_names \
         else ("o0", "o1", "b0", "b1")
@@ -93,7 +109,7 @@ def detect_twigl_mode(code: str) -> str:
 
 def find_include(code: str) -> int:
     """1-based line of the first ``#include`` directive, or 0 if there is none."""
-    text, _ = _code_only(code)
+    text = _without_comments(code)
     m = _INCLUDE_RE.search(text)
     return text.count("\n", 0, m.start()) + 1 if m else 0
 

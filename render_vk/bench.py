@@ -8,7 +8,6 @@ image, moderngl over EGL), and prints the ratio. It also splits the batched time
 """
 from __future__ import annotations
 
-import argparse
 import json
 import statistics
 import sys
@@ -18,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from glsl_transpile import load_builtin_pack, load_sources, to_fragment
+from glsl_transpile.plumbing import command_line
 
 from .gl_reference import FrameInputs, GLReference, ReferenceCompileError
 from .renderer import Renderer, RendererConfig, RenderRequest
@@ -25,22 +25,25 @@ from .writer import atomic_write_bytes
 
 
 def parse_args(argv):
-    ap = argparse.ArgumentParser(prog="python -m render_vk.bench", description=__doc__)
+    ap = command_line.new_parser("python -m render_vk.bench", __doc__)
     ap.add_argument("sources", nargs="*", help="programs (default: the built-in pack)")
-    ap.add_argument("--resolution", type=int, default=256)
+    ap.add_argument("--resolution", type=int, default=256, help="image side in pixels")
     ap.add_argument("--batch-size", type=int, default=64, help="images per submission")
     ap.add_argument("--batches", type=int, default=3, help="timed batches in total mode")
     ap.add_argument("--per-program", type=int, default=8,
                     help="images per program in the per-program table (0 to skip)")
-    ap.add_argument("--device", default=None)
+    ap.add_argument("--device", default=None, help="Vulkan device index or name substring "
+                                                   "(default: the best GPU, else lavapipe)")
     ap.add_argument("--output", choices=("cpu", "cuda"), default="cpu",
                     help="cuda: images land in CUDA memory (timeline hand-off where possible)")
-    ap.add_argument("--sync", choices=("auto", "fence", "timeline"), default="auto")
+    ap.add_argument("--sync", choices=("auto", "fence", "timeline"), default="auto",
+                    help="hand-off to torch (render_vk/handoff.py)")
     ap.add_argument("--no-watchdog", action="store_true",
                     help="no per-dispatch timestamps (no barrier between programs)")
-    ap.add_argument("--no-baseline", action="store_true")
-    ap.add_argument("--json", type=Path, default=None)
-    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--no-baseline", action="store_true",
+                    help="skip the OpenGL fragment-draw baseline")
+    ap.add_argument("--json", type=Path, default=None, help="also write the figures here")
+    ap.add_argument("--seed", type=int, default=0, help="seed of the random programs and times")
     return ap.parse_args(argv)
 
 

@@ -31,6 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from glsl_transpile import load_builtin_pack, load_sources
+from glsl_transpile.plumbing import command_line
 
 from .config import RendererConfig, RenderRequest
 from .program_draws import ProgramDraws
@@ -151,9 +152,9 @@ def _row(n: int, cold: dict, warm: dict) -> str:
 
 
 def parse_args(argv):
-    ap = argparse.ArgumentParser(prog="python -m render_vk.bench_scale", description=__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--programs", default="1000,5000,21000", help="corpus sizes N")
+    ap = command_line.new_parser("python -m render_vk.bench_scale", __doc__)
+    ap.add_argument("--programs", default="1000,5000,21000", help="corpus sizes N, "
+                                                                    "comma-separated")
     ap.add_argument("--resolution", type=int, default=64, help="image side (default 64)")
     ap.add_argument("--batch-size", type=int, default=64, help="images per batch (default 64)")
     ap.add_argument("--batches", type=int, default=10,

@@ -11,6 +11,9 @@ thousands does not stop training.
 
 With ``cuda_device`` set the Vulkan device is the one with that CUDA device's UUID and the
 images are in its memory (MixUp and normalisation then run on the GPU, where training is).
+
+``drop_dull`` leaves constant and static programs out of the pool (``hygiene.py``: a probe of a
+few renders per program, at the times training will draw), as the render CLI does.
 """
 from __future__ import annotations
 
@@ -20,10 +23,13 @@ from typing import Sequence
 import torch
 
 from glsl_transpile import load_sources
+from glsl_transpile.plumbing.progress import Meter, silent
 
 from .errors import ProgramFailedError, RenderError
 from .config import RendererConfig, RenderRequest
+from .hygiene import PROBE_SIDE, DropRules, verdict
 from .renderer import Renderer
+from .report import Observation
 
 log = logging.getLogger(__name__)
 
@@ -76,19 +82,76 @@ class LiveRenderer:
                             self.renderer.program(substitute).name)
                 self.ids[k] = substitute
 
+    def drop_dull(self, times_s: Sequence[float], rules: DropRules,
+                  meter: Meter = silent) -> dict[str, str]:
+        """Leave constant / static programs out of the ids (``hygiene.verdict`` of renders at
+        ``times_s``, at most ``PROBE_SIDE`` pixels a side); returns ``{name: why}`` of those
+        dropped.
+
+        Raises:
+            RenderError: every program was dropped.
+        """
+        if not rules.any or not times_s:
+            return {}
+        side = min(self.resolution, PROBE_SIDE)
+        per_request = max(1, 128 // len(times_s))
+        dropped: dict[int, str] = {}
+        with meter(len(self.ids), "probing programs", "prog") as advance:
+            for first in range(0, len(self.ids), per_request):
+                chunk = self.ids[first:first + per_request]
+                chunk, images = self._probe(chunk, times_s, side, dropped)
+                for i, prog in enumerate(chunk):
+                    mine = images[i * len(times_s):(i + 1) * len(times_s)]
+                    why = verdict([Observation.of(im) for im in mine], times_s, rules)
+                    if why is not None:
+                        dropped[prog] = why
+                advance(len(chunk))
+        if len(dropped) == len(self.ids):
+            raise RenderError(f"every one of the {len(self.ids)} programs is constant or "
+                              "static: nothing to train on (data.live.drop_constant/drop_static)")
+        self.ids = [i for i in self.ids if i not in dropped]
+        return {self.renderer.program(p).name: why for p, why in dropped.items()}
+
+    def _probe(self, programs: list[int], times_s: Sequence[float], side: int,
+               dropped: dict[int, str]):
+        """The programs that rendered and their images ``(P * T, side, side, 3)`` uint8,
+        program-major; those that failed go to ``dropped`` with their status."""
+        while True:
+            progs = [p for p in programs for _ in times_s]
+            times = [float(t) for _ in programs for t in times_s]
+            frames = [k for _ in programs for k in range(len(times_s))]
+            try:
+                images = self.renderer.render(RenderRequest(progs, times, side, side, frames))
+            except ProgramFailedError as err:
+                log.warning("%s", err)
+                failed = {p for p in programs if not self.renderer.program(p).ok}
+                if not failed:
+                    raise
+                dropped.update({p: self.renderer.program(p).status for p in failed})
+                programs = [p for p in programs if p not in failed]
+                continue
+            return programs, images.permute(0, 2, 3, 1).cpu().numpy()
+
     def close(self) -> None:
         self.renderer.close()
+
+
+def load_programs(programs: Sequence[str]) -> list:
+    """The ``ShaderSource`` records of ``programs`` (paths; the word "builtin" for the built-in
+    pack); files that cannot be read are logged and left out."""
+    paths = [p for p in programs if p != "builtin"]
+    return load_sources(paths, on_error=lambda p, e: log.warning("%s", e),
+                        builtin=len(paths) != len(programs))
 
 
 def open_live_renderer(programs: Sequence[str], resolution: int, *,
                        device: int | str | None = None,
                        cuda_device: int | None = None,
-                       consistency_every: int = 0) -> LiveRenderer:
+                       consistency_every: int = 0, meter: Meter = silent) -> LiveRenderer:
     """Load ``programs`` (paths; the word "builtin" for the built-in pack) and open a renderer:
-    on Vulkan ``device``, or, with ``cuda_device``, on that GPU with output in CUDA memory."""
-    paths = [p for p in programs if p != "builtin"]
-    sources = load_sources(paths, on_error=lambda p, e: log.warning("%s", e),
-                           builtin=len(paths) != len(programs))
+    on Vulkan ``device``, or, with ``cuda_device``, on that GPU with output in CUDA memory;
+    ``meter`` shows the compilation."""
+    sources = load_programs(programs)
     if cuda_device is None:
         config = RendererConfig(device=device, consistency_every=consistency_every)
     else:
@@ -96,8 +159,25 @@ def open_live_renderer(programs: Sequence[str], resolution: int, *,
 
         config = RendererConfig(device=vulkan_device_for(cuda_device), output="cuda",
                                 consistency_every=consistency_every)
+    return live_renderer_for(sources, resolution, config, meter)
+
+
+def live_renderer_for(sources: Sequence, resolution: int, config: RendererConfig,
+                      meter: Meter = silent) -> LiveRenderer:
+    """A renderer with ``sources`` (``ShaderSource`` records) loaded, as a live render
+    callable; programs that fail to compile are logged and left out.
+
+    Raises:
+        RenderError: no program compiled (the renderer is closed).
+    """
     renderer = Renderer(config)
-    failed = [s for s in renderer.load(sources) if not s.ok]
+    with meter(len(sources), "compiling", "prog") as advance:
+        failed = [s for s in renderer.load(sources, progress=lambda done, total: advance(1))
+                  if not s.ok]
     for s in failed:
         log.warning("program %s not used: %s", s.name, s.status)
-    return LiveRenderer(renderer, resolution)
+    try:
+        return LiveRenderer(renderer, resolution)
+    except RenderError:
+        renderer.close()
+        raise

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import struct
 from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
@@ -20,6 +22,7 @@ import vulkan as vk
 
 from glsl_transpile.plumbing.atomic import write_bytes
 
+from .errors import VulkanError
 from .pipeline import create_pipeline
 from .vkcall import vk_errors
 
@@ -125,41 +128,55 @@ class PipelineCache:
         self._spirv_of, self._name_of = spirv_of, name_of
         self._live: OrderedDict[int, tuple[object, Callable[[], None]]] = OrderedDict()
         self._pins: dict[int, int] = {}
+        self._threads = max(1, os.cpu_count() or 1)
         self.counters = PipelineCounters(disk_bytes_loaded=disk.loaded_bytes)
 
     def acquire(self, indices: Iterable[int]) -> dict[int, object]:
-        """Pipelines of ``indices`` (each pinned once more). Creating one may raise
-        ``VulkanError`` (nothing stays pinned then); the caller marks that program."""
+        """Pipelines of ``indices`` (each pinned once more). The missing ones are made in
+        parallel threads (the driver compiles them; cffi releases the GIL). Creating one may
+        raise ``VulkanError`` (nothing stays pinned then); the caller marks that program."""
         wanted = list(dict.fromkeys(indices))
-        out, pinned = {}, []
-        try:
-            for index in wanted:
-                out[index] = self._get(index)
+        for index in wanted:
+            if index in self._live:
+                self._live.move_to_end(index)
                 self._pins[index] = self._pins.get(index, 0) + 1
-                pinned.append(index)
+        try:
+            self._create([i for i in wanted if i not in self._live])
         except BaseException:
-            self.unpin(pinned)
+            self.unpin([i for i in wanted if self._pins.get(i)])
             raise
-        return out
+        return {index: self._live[index][0] for index in wanted}
 
-    def _get(self, index: int):
-        if index in self._live:
-            self._live.move_to_end(index)
-            return self._live[index][0]
-        self._make_room()
-        pipeline, destroy = create_pipeline(self.device, self.layout, self._spirv_of(index),
-                                            self._name_of(index), cache=self.disk.handle)
-        self._live[index] = (pipeline, destroy)
+    def _create(self, missing: list[int]) -> None:
+        """Make (and pin) the pipelines of ``missing``, after making room for them."""
+        if not missing:
+            return
+        self._make_room(len(missing))
+        with ThreadPoolExecutor(max_workers=min(len(missing), self._threads)) as pool:
+            futures = {i: pool.submit(self._make, i) for i in missing}
+        errors = []
+        for index, future in futures.items():
+            try:
+                self._live[index] = future.result()
+                self._pins[index] = self._pins.get(index, 0) + 1
+                self.counters.created += 1
+            except VulkanError as err:
+                errors.append(err)
         c = self.counters
-        c.created += 1
         c.live = len(self._live)
         c.peak_live = max(c.peak_live, c.live)
-        return pipeline
+        if errors:
+            raise errors[0]
 
-    def _make_room(self) -> None:
+    def _make(self, index: int):
+        return create_pipeline(self.device, self.layout, self._spirv_of(index),
+                               self._name_of(index), cache=self.disk.handle)
+
+    def _make_room(self, needed: int) -> None:
+        """Destroy unpinned pipelines, least recently used first, until ``needed`` more fit."""
         for index in list(self._live):
-            if len(self._live) < self.budget:
-                return
+            if len(self._live) + needed <= self.budget:
+                break
             if not self._pins.get(index):
                 self._live.pop(index)[1]()
                 self.counters.evicted += 1

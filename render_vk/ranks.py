@@ -40,6 +40,17 @@ def gather_to_rank0(obj: Any, world: int) -> list[Any] | None:
     return parts
 
 
+def all_gather(obj: Any, world: int) -> list[Any]:
+    """Every rank's ``obj`` on every rank (in rank order)."""
+    if world == 1:
+        return [obj]
+    import torch.distributed as dist
+
+    parts: list[Any] = [None] * world
+    dist.all_gather_object(parts, obj)
+    return parts
+
+
 def all_ok(ok: bool, world: int) -> bool:
     """Whether ``ok`` holds on every rank (each rank must call it)."""
     if world == 1:

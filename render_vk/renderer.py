@@ -131,6 +131,11 @@ class Renderer:
             pool.close()
         return [self._table.status(i) for i in range(start, len(self._table))]
 
+    def exclude(self, index: int, status: str, log: str) -> None:
+        """Take program ``index`` out of rendering with ``status`` (e.g. it failed the same
+        way in an earlier run over the same corpus, so trying again would cost its deadline)."""
+        self._table.mark(index, status, log)
+
     def program(self, index: int) -> ProgramStatus:
         return self._table.status(index)
 

@@ -41,7 +41,9 @@ class Observation:
 class ProgramReport:
     """``report.json`` entry: status, log, seconds, constant, static (docs/DESIGN.md), plus
     images, origin, the original name (``name``) where the folder name had to differ from it,
-    and ``device_ms_per_image``."""
+    ``device_ms_per_image`` and ``dropped`` (``"constant"`` / ``"static"`` when the data
+    hygiene left the program out, ``render_vk.hygiene``; its constant / static flags then say
+    what its probe images showed)."""
 
     status: str = "ok"
     log: str = ""
@@ -52,26 +54,28 @@ class ProgramReport:
     # device time per image (ms, median over this program's dispatches; the watchdog's
     # timestamps), unlike ``seconds``, which is a share of each batch's wall time
     device_ms_per_image: float | None = None
+    dropped: str | None = None
     _first: Observation | None = None
     _constant: bool = True
     _static: bool = True
 
-    def observe(self, obs: Observation) -> None:
-        """Account one image of this program."""
+    def observe(self, obs: Observation, *, count: bool = True) -> None:
+        """Account one image of this program (``count`` False: seen, but not written)."""
         if self._first is None:
             self._first = obs
         self._static = self._static and obs.digest == self._first.digest
         self._constant = (self._constant and obs.colour is not None
                           and obs.colour == self._first.colour)
-        self.images += 1
+        self.images += int(count)
 
     def to_json(self) -> dict:
-        seen = self.images > 0
+        seen = self._first is not None
         entry = {"status": self.status, "log": self.log, "seconds": round(self.seconds, 4),
                  "constant": bool(self._constant and seen), "static": bool(self._static and seen),
                  "images": self.images, "origin": self.origin,
                  "device_ms_per_image": (None if self.device_ms_per_image is None
                                          else round(self.device_ms_per_image, 4)),
+                 "dropped": self.dropped,
                  "first": None if self._first is None else [self._first.digest,
                                                             self._first.colour]}
         if self.name:
@@ -81,9 +85,9 @@ class ProgramReport:
 
 def merge_entries(parts: Iterable[dict[str, dict]]) -> dict[str, dict]:
     """One report from the reports of several ranks (each rank renders a share of the images,
-    every rank loads every program): a failure seen by any rank wins; images and seconds add
-    up; a program is constant (static) if it is so on every rank with images and all of them
-    saw the same first colour (image)."""
+    every rank loads every program): a failure seen by any rank wins, and so does a drop;
+    images and seconds add up; a program is constant (static) if it is so on every rank that
+    observed it and all of them saw the same first colour (image)."""
     merged: dict[str, dict] = {}
     for part in parts:
         for name, entry in part.items():
@@ -100,9 +104,10 @@ def _merge_two(a: dict, b: dict) -> dict:
     out["seconds"] = round(a["seconds"] + b["seconds"], 4)
     if out.get("device_ms_per_image") is None:
         out["device_ms_per_image"] = b.get("device_ms_per_image")
-    if not b["images"]:
+    out["dropped"] = a.get("dropped") or b.get("dropped")
+    if b["first"] is None:
         return out
-    if not a["images"]:
+    if a["first"] is None:
         out.update(constant=b["constant"], static=b["static"], first=b["first"])
         return out
     same_first = a["first"] == b["first"]

@@ -36,6 +36,19 @@ class TimeSampling:
             raise ValueError("time sampling 'list' needs at least one time")
 
 
+def times_from_uniform(mode: str, frames, u, *, fps: float, low_s: float = 0.1,
+                       high_s: float = 10.0):
+    """The paper's time of each sample from a uniform draw ``u`` in [0, 1) (the one formula
+    for the render CLI and live training): "continuous" frame n -> ``(n + u) / fps``;
+    "random" -> ``low_s + u * (high_s - low_s)``. Works on numpy arrays and torch tensors
+    alike (float64 arithmetic is the caller's choice of dtype)."""
+    if mode == "continuous":
+        return (frames + u) / fps
+    if mode == "random":
+        return low_s + u * (high_s - low_s)
+    raise ValueError(f"unknown time sampling {mode!r} (valid: continuous, random)")
+
+
 def _program_key(name: str) -> int:
     return int.from_bytes(hashlib.blake2b(name.encode(), digest_size=8).digest(), "little")
 
@@ -48,6 +61,5 @@ def sample_times(sampling: TimeSampling, program: str, indices: Sequence[int]) -
         return times[idx % len(times)].astype(np.float32)
     key = _program_key(program)
     u = np.array([np.random.default_rng([sampling.seed, key, int(i)]).random() for i in idx])
-    if sampling.mode == "continuous":
-        return ((idx + u) / sampling.fps).astype(np.float32)
-    return (sampling.low_s + u * (sampling.high_s - sampling.low_s)).astype(np.float32)
+    return times_from_uniform(sampling.mode, idx, u, fps=sampling.fps, low_s=sampling.low_s,
+                              high_s=sampling.high_s).astype(np.float32)

@@ -9,7 +9,6 @@ ratio (the paper's live generation made training about 2x slower).
 """
 from __future__ import annotations
 
-import argparse
 import sys
 import tempfile
 import time
@@ -17,6 +16,7 @@ from collections.abc import Sequence
 
 import torch
 
+from glsl_transpile.plumbing import command_line
 from train.config import load_config
 from train.data.batch import ViewBatch
 from train.distributed import init_distributed, shutdown_distributed
@@ -68,12 +68,13 @@ def _in_memory(trainer: Trainer, count: int) -> list[ViewBatch]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m train.bench_live", description=__doc__)
-    ap.add_argument("--method", default="moco")
-    ap.add_argument("--config", default=None)
-    ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
-    ap.add_argument("--steps", type=int, default=20)
-    ap.add_argument("--warmup", type=int, default=3)
+    ap = command_line.new_parser("python -m train.bench_live", __doc__)
+    ap.add_argument("--method", default="moco", help="moco | simclr | supcon | ce")
+    ap.add_argument("--config", default=None, help="YAML config of the method")
+    ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                    help="override one config value; repeatable")
+    ap.add_argument("--steps", type=int, default=20, help="timed steps of each kind")
+    ap.add_argument("--warmup", type=int, default=3, help="untimed steps first")
     args = ap.parse_args(argv)
     try:
         spec = choose(_specs(), args.method, key="--method")

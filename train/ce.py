@@ -51,7 +51,7 @@ def build(cfg: TrainConfig, num_classes: int | None) -> Method:
     return CrossEntropy(cfg, num_classes)
 
 
-SPEC = MethodSpec(name="ce", num_views=1, defaults=DEFAULTS, build=build)
+SPEC = MethodSpec(name="ce", num_views=1, defaults=DEFAULTS, build=build, needs_labels=True)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

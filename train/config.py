@@ -68,6 +68,8 @@ class LiveConfig:
     shard_programs: int = 0  # draw from shards of this many programs (bounded working set,
                              # render_vk.program_draws); 0 = uniform over all programs
     shard_images: int = 0  # images drawn from a shard before the next; 0 = 32 x shard_programs
+    drop_constant: bool = True  # leave out programs whose probe renders are one colour
+    drop_static: bool = True  # ... or all identical (render_vk.hygiene; logged at start)
 
     def checks(self):
         yield "mixup_k", self.mixup_k >= 1
@@ -166,7 +168,9 @@ class RunConfig:
     amp: bool = True  # bf16 autocast, CUDA only
     channels_last: bool = True  # CUDA only
     checkpoint_every_epochs: int = 10
-    max_steps: int | None = None  # stop (with a checkpoint) after this many steps in total
+    checkpoint_every_steps: int = 0  # also a checkpoint every N steps in total; 0 = off
+    max_steps: int | None = None  # stop (with a checkpoint and the export) after this many
+                                  # steps in total
     tensorboard: bool = True
     progress: bool = True  # tqdm bar in the CLI
 
@@ -174,6 +178,7 @@ class RunConfig:
         yield "epochs", self.epochs > 0
         yield "device", self.device in ("auto", "cpu", "cuda") or self.device.startswith("cuda:")
         yield "checkpoint_every_epochs", self.checkpoint_every_epochs > 0
+        yield "checkpoint_every_steps", self.checkpoint_every_steps >= 0
         yield "max_steps", self.max_steps is None or self.max_steps > 0
 
 
@@ -190,10 +195,11 @@ class TrainConfig:
 
 
 # Keys that may differ between a checkpoint and the config that resumes it: they change how a run
-# is driven or logged, not what it computes.
+# is driven or logged, not what it computes. run.epochs may grow (or shrink down to the epochs
+# done): the remaining steps then follow the learning-rate schedule of the new length.
 RESUME_FREE_KEYS = frozenset({
-    "run.max_steps", "run.checkpoint_every_epochs", "run.tensorboard", "run.progress",
-    "run.dir", "data.num_workers",
+    "run.max_steps", "run.checkpoint_every_epochs", "run.checkpoint_every_steps",
+    "run.tensorboard", "run.progress", "run.dir", "run.epochs", "data.num_workers",
 })
 
 

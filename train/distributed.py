@@ -146,6 +146,16 @@ def gather_objects(obj: object) -> list[object]:
     return out
 
 
+def any_rank(flag: bool, device: torch.device) -> bool:
+    """Whether ``flag`` holds on any rank (every rank must call it); ``flag`` without a process
+    group."""
+    if not is_distributed():
+        return flag
+    value = torch.tensor([1 if flag else 0], device=device)
+    dist.all_reduce(value, op=dist.ReduceOp.MAX)
+    return bool(value.item())
+
+
 def barrier() -> None:
     if is_distributed():
         dist.barrier()

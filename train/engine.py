@@ -4,6 +4,13 @@ A method entry point only supplies a `MethodSpec`; everything else lives here, o
 with torch.distributed uninitialised (one process) and under torchrun (one rank per process),
 through the same code. Resume is exact: a run stopped after step n and resumed produces the same
 losses at steps n+1, ... as an uninterrupted run (same world size and device).
+
+A stop request (Ctrl-C or SIGTERM, ``train.interrupt``) ends the loop after the step in
+progress, on every rank at the same step; the run then checkpoints there and exports the
+backbone, as it does at the end and at ``run.max_steps``. Checkpoints are also written every
+``run.checkpoint_every_epochs`` epochs and every ``run.checkpoint_every_steps`` steps. A resume
+may change ``run.epochs``: the schedule is rebuilt for the new length and the optimiser's rate
+set to its value at the saved step (``optimization.set_scheduled_lr``).
 """
 
 from __future__ import annotations
@@ -11,7 +18,7 @@ from __future__ import annotations
 import logging
 import math
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -24,16 +31,18 @@ from train.augment import augment
 from train.checkpoint import (CHECKPOINT_NAME, EXPORT_NAME, FORMAT_VERSION, save_checkpoint,
                               capture_rng, export_backbone, load_checkpoint, restore_rng,
                               restore_state, seed_everything)
+from glsl_transpile.plumbing.progress import Meter, silent
 from train.config import (TrainConfig, config_to_dict, per_rank_batch, resume_mismatches,
                           scaled_lr)
 from train.data.batch import ViewBatch
 from train.data.build import SourceContext, build_source
 from train.data.render_protocol import ProgramRenderer
-from train.distributed import (DistContext, all_reduce_mean, barrier, gather_objects,
+from train.distributed import (DistContext, all_reduce_mean, any_rank, barrier, gather_objects,
                                init_distributed, shutdown_distributed)
 from train.errors import CheckpointError, ConfigError, TrainError
 from train.method import MethodSpec
-from train.optimization import build_optimizer, build_scheduler
+from train.interrupt import StopRequest
+from train.optimization import build_optimizer, build_scheduler, set_scheduled_lr
 from train.rundir import MetricsLog, StepMetrics, record_run
 from train.seeding import derive_seed
 
@@ -52,11 +61,14 @@ class Progress(Protocol):
 
 @dataclass(frozen=True)
 class TrainResult:
-    """run_dir; global_step: steps done; finished: all epochs done and the backbone exported."""
+    """run_dir; global_step: steps done; finished: all epochs done; interrupted: the signal
+    that stopped the run early ("SIGINT", "SIGTERM"), else None. The checkpoint and the
+    exported backbone are at ``global_step`` in every case."""
 
     run_dir: Path
     global_step: int
     finished: bool
+    interrupted: str | None = None
 
 
 def pick_device(name: str) -> torch.device:
@@ -71,15 +83,18 @@ def pick_device(name: str) -> torch.device:
 
 
 def run_training(cfg: TrainConfig, spec: MethodSpec, *, argv: Sequence[str], resume: bool,
-                 renderer: ProgramRenderer | None = None,
-                 progress: Progress | None = None) -> TrainResult:
+                 renderer: ProgramRenderer | None = None, progress: Progress | None = None,
+                 stop: StopRequest | None = None, meter: Meter = silent) -> TrainResult:
     """Train `spec` with `cfg`; joins the process group first when launched by torchrun.
 
     Args:
         argv: the command line, recorded in the run directory.
         resume: continue from run.dir/checkpoint.pt (CheckpointError if absent or mismatched).
         renderer: render callable for live sources; None opens render_vk when needed.
-        progress: optional display, updated on rank 0 only.
+        progress: optional display of the steps, updated on rank 0 only.
+        stop: asked to stop (a signal, see ``train.interrupt``): the loop ends its step, saves
+            a checkpoint there and returns with ``interrupted`` set.
+        meter: progress of the phases before the first step (compiling live programs).
 
     Raises:
         ConfigError, CheckpointError, TrainError: see the messages; nothing is trained then.
@@ -90,9 +105,9 @@ def run_training(cfg: TrainConfig, spec: MethodSpec, *, argv: Sequence[str], res
         if device.type == "cuda":
             device = torch.device("cuda", ctx.local_rank)
             torch.cuda.set_device(device)
-        trainer = Trainer(cfg, spec, ctx, device, renderer=renderer, resume=resume)
+        trainer = Trainer(cfg, spec, ctx, device, renderer=renderer, resume=resume, meter=meter)
         try:
-            return trainer.run(argv, progress)
+            return trainer.run(argv, progress, stop or StopRequest())
         finally:
             trainer.source.close()  # a renderer opened for the run: CUDA, then Vulkan
     finally:
@@ -103,7 +118,7 @@ class Trainer:
     """One training run on one rank; built by `run_training`."""
 
     def __init__(self, cfg: TrainConfig, spec: MethodSpec, ctx: DistContext, device: torch.device,
-                 *, renderer: ProgramRenderer | None, resume: bool) -> None:
+                 *, renderer: ProgramRenderer | None, resume: bool, meter: Meter = silent) -> None:
         self.cfg, self.spec, self.ctx, self.device = cfg, spec, ctx, device
         self.run_dir = Path(cfg.run.dir)
         self.cuda = device.type == "cuda"
@@ -112,7 +127,8 @@ class Trainer:
         self._check_run_dir(resume)
         seed_everything(cfg.run.seed)  # identical model initialisation on every rank
         self.source = build_source(cfg.data, SourceContext(
-            self.local_batch, cfg.run.seed, ctx.rank, ctx.world_size, device, renderer))
+            self.local_batch, cfg.run.seed, ctx.rank, ctx.world_size, device, renderer,
+            needs_labels=spec.needs_labels, meter=meter))
         try:
             self._build(resume)
         except BaseException:
@@ -155,8 +171,10 @@ class Trainer:
                  self.cfg.data.batch_size, self.local_batch, self.lr, self.cfg.optim.base_lr,
                  self.cfg.data.batch_size, self.steps_per_epoch, self.cfg.run.epochs)
 
-    def run(self, argv: Sequence[str], progress: Progress | None) -> TrainResult:
-        """Train until all epochs are done or run.max_steps; checkpoint; export if done."""
+    def run(self, argv: Sequence[str], progress: Progress | None,
+            stop: StopRequest) -> TrainResult:
+        """Train until all epochs are done, run.max_steps, or a stop request; checkpoint and
+        export the backbone at the step reached."""
         metrics = None
         if self.ctx.is_main:
             record_run(self.run_dir, self.cfg, argv)
@@ -166,41 +184,84 @@ class Trainer:
         if progress is not None:
             progress.start(self.total_steps, self.global_step)
         try:
-            self._loop(metrics, progress)
+            with stop.deferring():
+                interrupted = self._loop(metrics, progress, stop)
+                if self.saved_step != self.global_step:
+                    self._save()
         finally:
             if metrics is not None:
                 metrics.close()
             if progress is not None:
                 progress.close()
-        if self.saved_step != self.global_step:
-            self._save()
         finished = self.epoch >= self.cfg.run.epochs
-        if finished and self.ctx.is_main:
-            export_backbone(self.method.backbone.torchvision_state_dict(),
-                            self.run_dir / EXPORT_NAME)
-            log.info("exported backbone to %s", self.run_dir / EXPORT_NAME)
+        if self.ctx.is_main and self.global_step > 0:
+            self._export(finished)
         barrier()
-        return TrainResult(self.run_dir, self.global_step, finished)
+        return TrainResult(self.run_dir, self.global_step, finished, interrupted)
 
-    def _loop(self, metrics: MetricsLog | None, progress: Progress | None) -> None:
+    def _export(self, finished: bool) -> None:
+        """The backbone of the last checkpoint, in torchvision's format (also when the run
+        stopped early: at run.max_steps or on a signal)."""
+        export_backbone(self.method.backbone.torchvision_state_dict(), self.run_dir / EXPORT_NAME)
+        state = "finished" if finished else (f"not finished: epoch {self.epoch} of "
+                                             f"{self.cfg.run.epochs}")
+        log.info("exported the backbone at step %d (%s) to %s", self.global_step, state,
+                 self.run_dir / EXPORT_NAME)
+
+    def _loop(self, metrics: MetricsLog | None, progress: Progress | None,
+              stop: StopRequest) -> str | None:
+        """Steps until the end, run.max_steps or a stop request (returns its signal name)."""
         self._step_clock = time.perf_counter()
         while self.epoch < self.cfg.run.epochs and not self._at_max_steps():
-            for batch in self.source.batches(self.epoch, self.step_in_epoch):
+            stopping = False
+            for batch in self._batches(stop):
                 step_metrics = self._train_step(batch)
                 if metrics is not None:
                     metrics.log(step_metrics)
                 if progress is not None:
                     progress.update(step_metrics)
-                if self._at_max_steps():
+                stopping = any_rank(stop.requested, self.device)  # every rank stops together
+                if stopping or self.step_in_epoch == self.steps_per_epoch or self._at_max_steps():
                     break
-            if self.step_in_epoch == self.steps_per_epoch:
-                self.epoch, self.step_in_epoch = self.epoch + 1, 0
-                every = self.cfg.run.checkpoint_every_epochs
-                if self.epoch % every == 0 or self.epoch == self.cfg.run.epochs:
+                if self._step_checkpoint_due():
                     self._save()
-            elif not self._at_max_steps():
+            stopping = stopping or stop.requested  # the data ended on a stop request
+            if self.step_in_epoch == self.steps_per_epoch:
+                self._end_epoch()
+            elif not (stopping or self._at_max_steps()):
                 raise TrainError(f"data source gave {self.step_in_epoch} batches in epoch "
                                  f"{self.epoch}, expected {self.steps_per_epoch}")
+            if stopping:
+                return stop.signal_name or "a signal on another rank"
+        return None
+
+    def _batches(self, stop: StopRequest) -> Iterator[ViewBatch]:
+        """The source's batches from the current step; a data error after a stop request
+        (decoding workers killed by the same SIGTERM) ends them instead of the run."""
+        batches = iter(self.source.batches(self.epoch, self.step_in_epoch))
+        while True:
+            try:
+                batch = next(batches)
+            except StopIteration:
+                return
+            except Exception as err:  # noqa: BLE001 - only swallowed once a stop was asked
+                if not stop.requested:
+                    raise
+                log.warning("the data source failed after %s (%s): stopping at step %d",
+                            stop.signal_name, str(err).splitlines()[0], self.global_step)
+                return
+            yield batch
+
+    def _end_epoch(self) -> None:
+        self.epoch, self.step_in_epoch = self.epoch + 1, 0
+        every = self.cfg.run.checkpoint_every_epochs
+        if self.epoch % every == 0 or self.epoch == self.cfg.run.epochs or \
+                self._step_checkpoint_due():
+            self._save()
+
+    def _step_checkpoint_due(self) -> bool:
+        every = self.cfg.run.checkpoint_every_steps
+        return bool(every) and self.global_step % every == 0
 
     def _at_max_steps(self) -> bool:
         return self.cfg.run.max_steps is not None and self.global_step >= self.cfg.run.max_steps
@@ -275,11 +336,20 @@ class Trainer:
         if state["world_size"] != self.ctx.world_size:
             raise CheckpointError(path, f"written by {state['world_size']} ranks, resuming with "
                                         f"{self.ctx.world_size}: exact resume needs the same")
+        if state["epoch"] > self.cfg.run.epochs:
+            raise CheckpointError(path, f"has done {state['epoch']} epochs, more than "
+                                        f"run.epochs={self.cfg.run.epochs}")
         restore_state(self.method, state["model"], path, "model")
         restore_state(self.optimizer, state["optimizer"], path, "optimizer")
         restore_state(self.scheduler, state["scheduler"], path, "scheduler")
+        set_scheduled_lr(self.scheduler)  # the schedule of this run.epochs, at the saved step
         self.epoch, self.step_in_epoch = state["epoch"], state["step_in_epoch"]
         self.global_step = self.saved_step = state["global_step"]
         log.info("resumed %s at step %d (epoch %d, step %d in epoch)", path, self.global_step,
                  self.epoch, self.step_in_epoch)
+        saved_epochs = state["config"]["run"]["epochs"]
+        if saved_epochs != self.cfg.run.epochs:
+            log.info("run.epochs %d -> %d: the remaining steps follow the schedule of a "
+                     "%d-epoch run (lr now %.4g)", saved_epochs, self.cfg.run.epochs,
+                     self.cfg.run.epochs, self.optimizer.param_groups[0]["lr"])
         return state["rng"][self.ctx.rank]

@@ -57,12 +57,15 @@ class MethodSpec:
     """An entry point's method: its name, views per image, defaults and how to build it.
 
     build(cfg, num_classes) -> Method; num_classes is the source's (None: one class per sample).
+    needs_labels: the loss uses class labels (SupCon, CE), so an unlabelled source (a flat image
+    folder) is an error instead of one class per image.
     """
 
     name: str
     num_views: int
     defaults: TrainConfig
     build: Callable[[TrainConfig, int | None], Method]
+    needs_labels: bool = False
 
 
 def float32_losses(like: Tensor) -> torch.autocast:

@@ -55,3 +55,15 @@ def build_scheduler(optimizer: torch.optim.Optimizer, *, total_steps: int,
     def factor(step: int) -> float:
         return cosine_with_warmup(step, total_steps=total_steps, warmup_steps=warmup_steps)
     return torch.optim.lr_scheduler.LambdaLR(optimizer, factor)
+
+
+def set_scheduled_lr(scheduler: torch.optim.lr_scheduler.LambdaLR) -> None:
+    """Set every group's rate to the schedule's value at the scheduler's step.
+
+    After loading a checkpoint the optimiser holds the rate its own schedule gave; a resume
+    with another ``run.epochs`` has another schedule, and its next step must already use it.
+    With the same schedule this changes nothing (the same formula at the same step).
+    """
+    for group, base_lr, factor in zip(scheduler.optimizer.param_groups, scheduler.base_lrs,
+                                      scheduler.lr_lambdas):
+        group["lr"] = base_lr * factor(scheduler.last_epoch)

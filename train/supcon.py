@@ -48,7 +48,8 @@ def build(cfg: TrainConfig, num_classes: int | None) -> Method:
     return SupCon(cfg)
 
 
-SPEC = MethodSpec(name="supcon", num_views=2, defaults=DEFAULTS, build=build)
+SPEC = MethodSpec(name="supcon", num_views=2, defaults=DEFAULTS, build=build,
+                  needs_labels=True)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -6,7 +6,10 @@
   paths in every error (``ConfigError``), range checks declared by each dataclass, and ``choose``
   for named choices;
 - ``run_record``: what a run folder records about itself (resolved config, git revision,
-  command lines).
+  command lines);
+- ``command_line``: what every command line shares (``--version``, help showing defaults, flags
+  that stand for config keys, ``--print-config``, one error style and exit statuses);
+- ``progress``: meters for long phases (silent in library code, tqdm bars in command lines).
 
 It imports neither Vulkan nor torch.
 """

@@ -36,7 +36,7 @@ FRAMES, CELL = 3, 16
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory) -> Path:
     """Five programs rendered by ``render_vk.render`` at 16x16: three of the pack, one that
-    does not compile (line 4) and one constant colour."""
+    does not compile (line 4) and one constant colour (kept: a gallery shows every program)."""
     from render_vk.render import main as render
 
     src = tmp_path_factory.mktemp("programs")
@@ -46,15 +46,15 @@ def corpus(tmp_path_factory) -> Path:
     (src / "flat.glsl").write_text(FLAT)
     out = tmp_path_factory.mktemp("rendered")
     assert render([str(src), "--out", str(out), "--resolution", "16", "--samples", "4",
-                   "--quiet"]) == 0
+                   "--keep-constant", "--keep-static", "--quiet"]) == 0
     return out
 
 
 @pytest.fixture(scope="module")
 def site(corpus, tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("site")
-    assert gallery.main([str(corpus), "--out", str(out), "--frames", str(FRAMES), "--cell",
-                         str(CELL), "--n-images", "4", "--size", "32"]) == 0
+    assert gallery.main([str(corpus), "--out", str(out), "--strip-length", str(FRAMES), "--cell",
+                         str(CELL), "--samples", "4", "--resolution", "32"]) == 0
     return out
 
 

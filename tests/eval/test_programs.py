@@ -30,7 +30,7 @@ def test_programs_cli_writes_metrics_and_scatter_plots(tmp_path, program_writer)
         Image.fromarray(np.full((20, 30, 3), 40 * i, np.uint8)).save(ref / f"{i}.png")
     scores = tmp_path / "scores.csv"
     scores.write_text("program,acc\nflat,10\nstill,20\nnoise,30\n")
-    code = main([str(out_root), "--out", str(res), "--n-images", "4", "--size", "32",
+    code = main([str(out_root), "--out", str(res), "--samples", "4", "--resolution", "32",
                  "--reference", str(ref), "--scores", str(scores), "--score-column", "acc",
                  "--cache-dir", str(tmp_path / "cache")])
     assert code == 0
@@ -56,3 +56,15 @@ def test_lpips_without_weights_is_a_clear_error(tmp_path, program_writer):
     code = main([str(tmp_path / "render"), "--out", str(tmp_path / "res"),
                  "--similarity", "lpips"])
     assert code == 2
+
+
+def test_program_metrics_show_progress(tmp_path, capsys):
+    root = tmp_path / "render"
+    for name in ("a", "b"):
+        (root / name).mkdir(parents=True)
+        for k in range(2):
+            Image.new("RGB", (16, 16), (40 * k, 80, 120)).save(root / name / f"{k:06d}.png")
+    assert main([str(root), "--out", str(tmp_path / "res"), "--samples", "2", "--resolution",
+                 "32", "--cache-dir", str(tmp_path / "cache")]) == 0
+    err = capsys.readouterr().err
+    assert "program metrics: 100%" in err and "2/2" in err and "prog/s" in err

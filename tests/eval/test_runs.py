@@ -68,3 +68,15 @@ def test_knn_and_linear_cli_accept_both_backbone_sources(tmp_path, image_folder,
 def test_cli_rejects_unknown_config_key(tmp_path, image_folder):
     assert knn_main(_common(image_folder, tmp_path) + [
         "--random-init", "--out", str(tmp_path / "o"), "--set", "knn.kk=3"]) == 2
+
+
+def test_feature_extraction_and_the_probe_fit_show_progress_unless_quiet(tmp_path, image_folder,
+                                                                          capsys):
+    args = _common(image_folder, tmp_path) + ["--random-init", "--set", "probe.epochs=3"]
+    assert linear_main(args + ["--out", str(tmp_path / "a")]) == 0
+    err = capsys.readouterr().err
+    assert "features (train): 100%" in err and "18/18" in err and "img/s" in err
+    assert "features (val): 100%" in err and "9/9" in err
+    assert "linear probe (sgd): 100%" in err and "3/3" in err
+    assert linear_main(args + ["--out", str(tmp_path / "b"), "--no-cache", "--quiet"]) == 0
+    assert "features" not in capsys.readouterr().err

@@ -55,8 +55,8 @@ def test_predictor_cli_ranks_unseen_programs_and_writes_selection(tmp_path, prog
     scores = tmp_path / "scores.csv"
     scores.write_text("\n".join(rows) + "\n")
     out = tmp_path / "out"
-    code = main([str(root), "--scores", str(scores), "--top-k", "2", "--frames", "3",
-                 "--size", "32", "--out", str(out), "--cache-dir", str(tmp_path / "cache"),
+    code = main([str(root), "--scores", str(scores), "--top-k", "2", "--samples", "3",
+                 "--resolution", "32", "--out", str(out), "--cache-dir", str(tmp_path / "cache"),
                  "--set", "predictor.epochs=300"])
     assert code == 0
     selection = (out / "selection.txt").read_text().splitlines()

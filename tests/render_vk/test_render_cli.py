@@ -278,3 +278,112 @@ def test_hostile_program_names_stay_inside_out_and_never_replace_the_report(tmp_
     assert {"a-good", "b-good"} <= set(report)
     images = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*.png"))
     assert len(images) == 5 and all(p.parts[0] == "out" and len(p.parts) == 3 for p in images)
+
+
+CONSTANT = "void mainImage(out vec4 c, in vec2 f) { c = vec4(0.2, 0.4, 0.6, 1.0); }"
+STATIC = "void mainImage(out vec4 c, in vec2 f) { c = vec4(f / iResolution.xy, 0.5, 1.0); }"
+
+
+def _with_dull_programs(tmp_path, n=2):
+    src = _programs(tmp_path, n=n, bad=False)
+    (src / "flat.glsl").write_text(CONSTANT)
+    (src / "still.glsl").write_text(STATIC)
+    return src
+
+
+def _manifest(out):
+    return [json.loads(line) for line in (out / "manifest.jsonl").read_text().splitlines()]
+
+
+def test_constant_and_static_programs_are_dropped_and_reported_by_default(tmp_path, capsys):
+    src = _with_dull_programs(tmp_path)
+    out = tmp_path / "out"
+    assert main([str(src), "--out", str(out), "--resolution", "16", "--samples", "4",
+                 "--quiet"]) == 0
+    assert "4/4 programs ok, 2 dropped (1 constant, 1 static)" in capsys.readouterr().out
+    report = json.loads((out / "report.json").read_text())
+    assert report["flat"]["dropped"] == "constant" and report["flat"]["constant"] is True
+    assert report["still"]["dropped"] == "static" and report["still"]["static"] is True
+    assert report["flat"]["images"] == report["still"]["images"] == 0
+    kept = sorted(p.stem for p in src.glob("*.glsl") if p.stem not in ("flat", "still"))
+    assert all(report[k]["dropped"] is None and report[k]["images"] == 4 for k in kept)
+    assert sorted(p.name for p in out.iterdir() if p.is_dir() and not p.name.startswith(".")) \
+        == kept
+    lines = _manifest(out)
+    assert [e["path"] for e in lines] == [f"{k}/{i:06d}.png" for k in kept for i in range(4)]
+    assert all(e["programs"] == [e["path"].split("/")[0]] and e["weights"] == [1.0]
+               for e in lines)
+    kept_all = tmp_path / "kept"
+    assert main([str(src), "--out", str(kept_all), "--resolution", "16", "--samples", "4",
+                 "--keep-constant", "--keep-static", "--quiet"]) == 0
+    report = json.loads((kept_all / "report.json").read_text())
+    assert report["flat"]["images"] == 4 and report["flat"]["dropped"] is None
+    assert len(_manifest(kept_all)) == 16
+
+
+def test_total_runs_draw_only_kept_programs_and_resume_to_the_same_manifest(tmp_path):
+    src = _with_dull_programs(tmp_path, n=3)
+    args = [str(src), "--resolution", "16", "--total", "24", "--batch-size", "5", "--quiet"]
+    ref = tmp_path / "ref"
+    assert main(args + ["--out", str(ref)]) == 0
+    drawn = {p for e in _manifest(ref) for p in e["programs"]}
+    assert len(_manifest(ref)) == 24 and drawn and not drawn & {"flat", "still"}
+    out = tmp_path / "out"
+    assert main(args + ["--out", str(out)]) == 0
+    for p in sorted(out.rglob("*.png"))[::3]:  # as if killed: some images missing
+        p.unlink()
+    (out / "manifest.jsonl").unlink()
+    assert main(args + ["--out", str(out)]) == 0
+    assert _files(out) == _files(ref)
+    assert (out / "manifest.jsonl").read_bytes() == (ref / "manifest.jsonl").read_bytes()
+
+
+def test_the_manifest_gives_each_mixed_image_its_programs_times_and_weights(tmp_path):
+    import numpy as np
+    import torch
+    from PIL import Image
+
+    from glsl_transpile import load_sources
+    from render_vk import Renderer, RenderRequest
+    from render_vk.mixing import mixup
+
+    src = _programs(tmp_path, n=3, bad=False)
+    out = tmp_path / "mix"
+    assert main([str(src), "--out", str(out), "--resolution", "16", "--mixup", "2",
+                 "--total", "4", "--quiet"]) == 0
+    lines = _manifest(out)
+    assert [e["path"] for e in lines] == [f"{i:06d}.png" for i in range(4)]
+    with Renderer() as renderer:
+        index = {s.name: s.index for s in renderer.load(load_sources([src]))}
+        for e in lines:
+            assert len(set(e["programs"])) == 2 and sum(e["weights"]) == pytest.approx(1.0)
+            parts = renderer.render(RenderRequest([index[p] for p in e["programs"]],
+                                                  e["times_s"], 16, 16, e["frames"]))
+            mixed = mixup(parts, torch.tensor([e["weights"]]))[0].permute(1, 2, 0).numpy()
+            assert np.array_equal(mixed, np.asarray(Image.open(out / e["path"])))
+
+
+def test_a_resumed_run_skips_programs_that_failed_while_rendering(tmp_path, monkeypatch):
+    from render_vk.renderer import Renderer
+
+    src = _programs(tmp_path, n=2, bad=False)
+    out = tmp_path / "out"
+    args = [str(src), "--out", str(out), "--resolution", "8", "--samples", "2", "--quiet"]
+    assert main(args) == 0
+    report = json.loads((out / "report.json").read_text())
+    slow = sorted(report)[0]
+    report[slow].update(status="timeout", log="did not finish within 60 s")
+    (out / "report.json").write_text(json.dumps(report))
+    for p in (out / slow).glob("*.png"):
+        p.unlink()
+    submitted = []
+    real = Renderer.render
+    monkeypatch.setattr(Renderer, "render", lambda self, req: (submitted.append(req), real(
+        self, req))[1])
+    assert main(args) == 0
+    assert submitted == []  # nothing to render: the failed program is skipped, not retried
+    again = json.loads((out / "report.json").read_text())
+    assert again[slow]["status"] == "timeout" and "--retry-failed" in again[slow]["log"]
+    assert main(args + ["--retry-failed"]) == 0
+    assert json.loads((out / "report.json").read_text())[slow]["status"] == "ok"
+    assert len(list((out / slow).glob("*.png"))) == 2

@@ -25,7 +25,7 @@ def test_resumed_moco_run_repeats_the_uninterrupted_losses_exactly(tiny_folder, 
     assert moco.main(tiny_run_overrides(tiny_folder, whole, **common)) == 0
     assert moco.main(tiny_run_overrides(tiny_folder, parts, **common, **{"run.max_steps": 1})) == 0
     assert [s for s, *_ in _losses(parts)] == [1]
-    assert not (parts / "backbone_torchvision.pt").exists()  # not finished yet
+    assert (parts / "backbone_torchvision.pt").is_file()  # exported at run.max_steps too
     assert moco.main(tiny_run_overrides(tiny_folder, parts, **common, **{"run.max_steps": 3})
                      + ["--resume"]) == 0
     assert moco.main(tiny_run_overrides(tiny_folder, parts, **common) + ["--resume"]) == 0
@@ -37,6 +37,35 @@ def test_resumed_moco_run_repeats_the_uninterrupted_losses_exactly(tiny_folder, 
     assert torch.equal(a["backbone_torchvision"]["layer4.1.bn2.running_var"],
                        b["backbone_torchvision"]["layer4.1.bn2.running_var"])
     assert (parts / "command.txt").read_text().count("--resume") == 2
+
+
+def test_step_checkpoints_and_a_resume_with_more_epochs_follow_the_longer_schedule(
+        tiny_folder, tmp_path, monkeypatch):
+    import train.engine as engine
+    from train.optimization import cosine_with_warmup
+
+    saved = []
+    real = engine.save_checkpoint
+    monkeypatch.setattr(engine, "save_checkpoint",
+                        lambda state, path: (saved.append(state["global_step"]), real(state, path)))
+    run = tmp_path / "run"
+    common = {"run.checkpoint_every_epochs": 100, "run.checkpoint_every_steps": 3}
+    assert ce.main(tiny_run_overrides(tiny_folder, run, **common, **{"run.epochs": 1})) == 0
+    assert saved == [3, 4]  # every 3 steps, and the last epoch's end (4 steps an epoch)
+    assert ce.main(tiny_run_overrides(tiny_folder, run, **common, **{"run.epochs": 2})
+                   + ["--resume"]) == 0
+    assert saved == [3, 4, 6, 8]
+    lr = load_config(None, ["data.batch_size=8"], defaults=ce.DEFAULTS).optim.base_lr * 8 / 256
+    rows = read_metrics(run)
+    assert [r["step"] for r in rows] == list(range(1, 9))
+    for r in rows[4:]:  # steps 5..8 use the 8-step schedule, the first 4 the 4-step one
+        assert r["lr"] == pytest.approx(lr * cosine_with_warmup(r["step"] - 1, total_steps=8,
+                                                                 warmup_steps=0))
+    assert rows[3]["lr"] == pytest.approx(lr * cosine_with_warmup(3, total_steps=4,
+                                                                  warmup_steps=0))
+    code = ce.main(tiny_run_overrides(tiny_folder, run, **common, **{"run.epochs": 1})
+                   + ["--resume"])
+    assert code == 1  # 2 epochs done: a 1-epoch run cannot continue it
 
 
 def test_existing_checkpoint_needs_resume(tiny_folder, tmp_path, capsys):

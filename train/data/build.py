@@ -14,6 +14,7 @@ from pathlib import Path
 
 import torch
 
+from glsl_transpile.plumbing.progress import Meter, silent
 from train.config import DataConfig
 from train.data.batch import BatchSource
 from train.data.folder import ImageFolderSource
@@ -21,6 +22,7 @@ from train.data.latent import LatentViewSource, load_generator
 from train.data.live import LiveProgramSource
 from train.data.program_views import ProgramTimeViewSource
 from train.data.render_protocol import ProgramRenderer
+from train.data.time_sampling import probe_times
 from train.errors import ConfigError, TrainError
 from train.registry import choose
 
@@ -29,7 +31,8 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class SourceContext:
-    """Where a source runs: per-rank batch, seed, rank and world size, and the training device."""
+    """Where a source runs: per-rank batch, seed, rank and world size, the training device,
+    whether the method needs class labels, and the progress meter of slow set-up phases."""
 
     batch_size: int
     seed: int
@@ -37,6 +40,8 @@ class SourceContext:
     world_size: int
     device: torch.device
     renderer: ProgramRenderer | None = None  # for live sources; None: open render_vk
+    needs_labels: bool = True
+    meter: Meter = silent
 
 
 def build_source(cfg: DataConfig, ctx: SourceContext) -> BatchSource:
@@ -51,11 +56,12 @@ def build_source(cfg: DataConfig, ctx: SourceContext) -> BatchSource:
 
 def _folder(cfg: DataConfig, ctx: SourceContext) -> BatchSource:
     if not cfg.path:
-        raise ConfigError("data.source='folder' needs data.path (root/<class>/<image>)")
+        raise ConfigError("data.source='folder' needs data.path (root/<class>/<image>, or a "
+                          "flat folder of images for moco and simclr)")
     return ImageFolderSource(Path(cfg.path), batch_size=ctx.batch_size,
                              resolution=cfg.resolution, num_workers=cfg.num_workers,
                              seed=ctx.seed, rank=ctx.rank, world_size=ctx.world_size,
-                             pin_memory=ctx.device.type == "cuda")
+                             pin_memory=ctx.device.type == "cuda", labelled=ctx.needs_labels)
 
 
 def _latent(cfg: DataConfig, ctx: SourceContext) -> BatchSource:
@@ -69,14 +75,14 @@ def _latent(cfg: DataConfig, ctx: SourceContext) -> BatchSource:
 
 
 def _live(cfg: DataConfig, ctx: SourceContext) -> BatchSource:
-    renderer = ctx.renderer or open_renderer(cfg, ctx.device)
+    renderer = ctx.renderer or open_renderer(cfg, ctx.device, ctx.meter)
     return LiveProgramSource(renderer, cfg.live, batch_size=ctx.batch_size,
                              images_per_epoch=cfg.images_per_epoch, seed=ctx.seed,
                              rank=ctx.rank, world_size=ctx.world_size)
 
 
 def _program_time(cfg: DataConfig, ctx: SourceContext) -> BatchSource:
-    renderer = ctx.renderer or open_renderer(cfg, ctx.device)
+    renderer = ctx.renderer or open_renderer(cfg, ctx.device, ctx.meter)
     frames = -(-cfg.images_per_epoch // renderer.num_programs)
     return ProgramTimeViewSource(renderer, cfg.live, batch_size=ctx.batch_size,
                                  steps_per_epoch=_virtual_steps(cfg, ctx),
@@ -91,16 +97,48 @@ def _virtual_steps(cfg: DataConfig, ctx: SourceContext) -> int:
     return steps
 
 
-def open_renderer(cfg: DataConfig, device: torch.device | None = None) -> ProgramRenderer:
+def open_renderer(cfg: DataConfig, device: torch.device | None = None,
+                  meter: Meter = silent) -> ProgramRenderer:
     """Open the live Vulkan renderer for cfg.live.programs at cfg.resolution.
 
     The programs that compile are numbered 0..num_programs-1 (failures are logged by
     render_vk). ``"builtin"`` in the list stands for render_vk's built-in pack. With
     ``data.live.output`` "auto" and a CUDA training ``device`` (or "cuda"), rendering runs on
-    that GPU (matched by UUID) into its memory; otherwise into host memory.
+    that GPU (matched by UUID) into its memory; otherwise into host memory. Constant and
+    static programs are left out unless data.live.drop_constant / drop_static are off.
+    ``meter`` shows the compilation and the probe.
 
     Raises:
         TrainError: render_vk cannot be imported, or no program to render.
+    """
+    _check_live_inputs(cfg)
+    from render_vk.errors import RenderError
+    from render_vk.live import open_live_renderer
+
+    cuda_device = _render_cuda_device(cfg, device)
+    try:
+        live = open_live_renderer(list(cfg.live.programs), int(cfg.resolution),
+                                  cuda_device=cuda_device,
+                                  consistency_every=cfg.live.consistency_every, meter=meter)
+        try:
+            _drop_dull(live, cfg, meter)
+        except BaseException:
+            live.close()
+            raise
+    except RenderError as err:
+        raise TrainError(f"data.source={cfg.source!r}: {err}") from err
+    log.info("live rendering %d programs on %s", live.num_programs, live.renderer.device_name)
+    where = torch.device("cuda", cuda_device) if cuda_device is not None else torch.device("cpu")
+    return ProgramRenderer(render=live, num_programs=live.num_programs, device=where,
+                           close=live.close)
+
+
+def _check_live_inputs(cfg: DataConfig) -> None:
+    """Before anything compiles: render_vk importable, programs and resolution given, every
+    program path there.
+
+    Raises:
+        TrainError: no render_vk. ConfigError: the rest, naming the key.
     """
     if importlib.util.find_spec("render_vk") is None:
         raise TrainError(f"data.source={cfg.source!r}: live rendering needs render_vk, which "
@@ -110,28 +148,39 @@ def open_renderer(cfg: DataConfig, device: torch.device | None = None) -> Progra
                           "'builtin' for the built-in pack)")
     if not cfg.resolution:
         raise ConfigError(f"data.source={cfg.source!r} needs data.resolution (render size)")
-    from render_vk.errors import RenderError
-    from render_vk.live import open_live_renderer
+    from glsl_transpile import missing_inputs
 
+    missing = missing_inputs([p for p in cfg.live.programs if p != "builtin"])
+    if missing:
+        raise ConfigError(f"data.live.programs: no such file or folder: {', '.join(missing)}")
+
+
+def _render_cuda_device(cfg: DataConfig, device: torch.device | None) -> int | None:
+    """The CUDA device index to render on (data.live.output), or None for host memory."""
     output = cfg.live.output
     if output == "auto":
         output = "cuda" if device is not None and device.type == "cuda" else "cpu"
     if output == "cuda" and not torch.cuda.is_available():
         raise ConfigError("data.live.output='cuda' needs a CUDA device; torch sees none")
-    cuda_device = None
-    if output == "cuda":
-        cuda_device = (device.index if device is not None and device.type == "cuda"
-                       and device.index is not None else torch.cuda.current_device())
-    try:
-        live = open_live_renderer(list(cfg.live.programs), int(cfg.resolution),
-                                  cuda_device=cuda_device,
-                                  consistency_every=cfg.live.consistency_every)
-    except RenderError as err:
-        raise TrainError(f"data.source={cfg.source!r}: {err}") from err
-    log.info("live rendering %d programs on %s", live.num_programs, live.renderer.device_name)
-    where = torch.device("cuda", cuda_device) if cuda_device is not None else torch.device("cpu")
-    return ProgramRenderer(render=live, num_programs=live.num_programs, device=where,
-                           close=live.close)
+    if output != "cuda":
+        return None
+    return (device.index if device is not None and device.type == "cuda"
+            and device.index is not None else torch.cuda.current_device())
+
+
+def _drop_dull(live, cfg: DataConfig, meter: Meter) -> None:
+    """Leave constant / static programs out of the live pool (data.live.drop_constant,
+    drop_static), probed at the times the run's sampler gives; logs what was dropped."""
+    from render_vk.hygiene import DropRules, summary
+
+    frames = -(-cfg.images_per_epoch // live.num_programs)
+    rules = DropRules(cfg.live.drop_constant, cfg.live.drop_static)
+    dropped = live.drop_dull(probe_times(cfg.live, frames), rules, meter)
+    if dropped:
+        names = ", ".join(f"{name} ({why})" for name, why in sorted(dropped.items())[:10])
+        more = f" and {len(dropped) - 10} more" if len(dropped) > 10 else ""
+        log.warning("live programs: %s of %d: %s%s", summary(dropped),
+                    live.num_programs + len(dropped), names, more)
 
 
 SOURCES: dict[str, Callable[[DataConfig, SourceContext], BatchSource]] = {

@@ -1,4 +1,5 @@
-"""Image folders: any ImageFolder tree `root/<class>/<image>.png|jpg`, loaded as uint8 tensors.
+"""Image folders: any ImageFolder tree `root/<class>/<image>.png|jpg`, or a flat folder of images
+(for methods that use no labels), loaded as uint8 tensors.
 
 Labels are folder indices in sorted folder-name order (as torchvision's ImageFolder). Images are
 decoded with Pillow (torchvision.io's decoders are deprecated since 0.29) in DataLoader workers;
@@ -20,26 +21,47 @@ from torchvision.transforms.v2.functional import resize
 
 from train.data.batch import ViewBatch
 from train.errors import ConfigError, TrainError
+from train.interrupt import ignore_stop_signals
 
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg"})
 
 
-def scan_image_folder(root: Path) -> tuple[list[str], list[tuple[Path, int]]]:
-    """Class names (sorted folder names) and (path, label) pairs in sorted order.
+def _images_under(folder: Path, *, recursive: bool) -> list[Path]:
+    found = folder.rglob("*") if recursive else folder.iterdir()
+    return sorted(p for p in found if p.suffix.lower() in IMAGE_SUFFIXES and p.is_file())
 
+
+def scan_image_folder(root: Path, *, labelled: bool = True
+                      ) -> tuple[list[str], list[tuple[Path, int]]]:
+    """Class names and (path, label) pairs in sorted order.
+
+    Two layouts: ``root/<class>/<image>`` (labels: the class folder's index among the sorted
+    folders that hold images; hidden folders such as the render CLI's ``.render_state`` are no
+    class), or flat, ``root/<image>`` with no class folder (the render CLI's ``--layout flat``
+    and MixUp output): no class names, and each image's label is its own index.
+
+    Args:
+        labelled: the caller needs class labels; a flat folder is then an error.
     Raises:
-        ConfigError: `root` is not a folder or holds no image in a class folder.
+        ConfigError: `root` is not a folder, holds no image, or is flat and labels are needed.
     """
     if not root.is_dir():
         raise ConfigError(f"data.path={str(root)!r} is not a folder")
-    classes = sorted(p.name for p in root.iterdir() if p.is_dir())
-    samples = []
-    for label, name in enumerate(classes):
-        files = sorted(p for p in (root / name).rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES)
-        samples += [(path, label) for path in files]
-    if not samples:
-        raise ConfigError(f"data.path={str(root)!r} holds no .png/.jpg in <class>/ folders")
-    return classes, samples
+    folders = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
+    per_class = [(d.name, _images_under(d, recursive=True)) for d in folders]
+    per_class = [(name, files) for name, files in per_class if files]
+    if per_class:
+        samples = [(path, label) for label, (_, files) in enumerate(per_class) for path in files]
+        return [name for name, _ in per_class], samples
+    flat = _images_under(root, recursive=False)
+    if not flat:
+        raise ConfigError(f"data.path={str(root)!r} holds no .png/.jpg, neither in <class>/ "
+                          "folders nor at the top")
+    if labelled:
+        raise ConfigError(f"data.path={str(root)!r} holds images but no <class>/ folders (a "
+                          "flat layout): this method needs class labels; train moco or simclr "
+                          "on it, or render with --layout per-program")
+    return [], [(path, index) for index, path in enumerate(flat)]
 
 
 def read_image(path: Path, resolution: int | None) -> Tensor:
@@ -98,15 +120,20 @@ class ImageFolderSource:
     """Batches of one view (B, 3, H, W) uint8 and folder labels, for one rank.
 
     Args:
-        root: the folder tree. batch_size: per rank. resolution: resize on load (None: keep,
-        all images must then share one size). num_workers: decoding processes.
+        root: the folder tree, or a flat folder of images (see `scan_image_folder`).
+        batch_size: per rank. resolution: resize on load (None: keep, all images must then
+        share one size). num_workers: decoding processes (they ignore Ctrl-C and SIGTERM: the
+        training loop stops cleanly instead, `train.interrupt`).
         seed, rank, world_size: shuffling and sharding, as DistributedSampler.
+        labelled: labels are needed (a flat folder is refused); a flat folder has
+        ``num_classes`` None and every image is its own class.
     """
 
     def __init__(self, root: Path, *, batch_size: int, resolution: int | None, num_workers: int,
-                 seed: int, rank: int = 0, world_size: int = 1, pin_memory: bool = False) -> None:
-        self.classes, samples = scan_image_folder(root)
-        self.num_classes: int | None = len(self.classes)
+                 seed: int, rank: int = 0, world_size: int = 1, pin_memory: bool = False,
+                 labelled: bool = True) -> None:
+        self.classes, samples = scan_image_folder(root, labelled=labelled)
+        self.num_classes: int | None = len(self.classes) if self.classes else None
         self.dataset = FolderImages(samples, resolution)
         self.batch_size, self.num_workers, self.pin_memory = batch_size, num_workers, pin_memory
         self.seed, self.rank, self.world_size = seed, rank, world_size
@@ -129,7 +156,8 @@ class ImageFolderSource:
         # resumed run restores before this point.
         loader = DataLoader(self.dataset, batch_size=self.batch_size, sampler=sampler,
                             num_workers=self.num_workers, pin_memory=self.pin_memory,
-                            drop_last=True, generator=torch.Generator().manual_seed(epoch))
+                            drop_last=True, generator=torch.Generator().manual_seed(epoch),
+                            worker_init_fn=ignore_stop_signals)
         try:
             for images, labels in loader:
                 yield ViewBatch((images,), labels)

@@ -79,3 +79,41 @@ def test_corrupt_image_names_the_file(tmp_path):
     (root / "class_0" / "000.png").write_bytes(b"not a png")
     with pytest.raises(TrainError, match="000.png"):
         _source(root)
+
+
+def _flat_folder(root, count=8):
+    """What render_vk.render --layout flat (or --mixup) writes: images at the top, its state
+    folder and report beside them."""
+    gen = torch.Generator().manual_seed(0)
+    root.mkdir(parents=True)
+    for i in range(count):
+        write_png(torch.randint(0, 256, (3, 8, 8), dtype=torch.uint8, generator=gen),
+                  root / f"{i:06d}.png")
+    (root / ".render_state").mkdir()
+    (root / ".render_state" / "r0.jsonl").write_text("")
+    (root / "report.json").write_text("{}")
+    return root
+
+
+def test_a_flat_folder_gives_one_class_per_image_to_label_free_methods(tmp_path):
+    root = _flat_folder(tmp_path / "flat")
+    classes, samples = scan_image_folder(root, labelled=False)
+    assert classes == [] and [label for _, label in samples] == list(range(8))
+    source = _source(root, labelled=False)
+    assert source.num_classes is None and source.steps_per_epoch() == 2
+    assert next(source.batches(0)).views[0].shape == (4, 3, 8, 8)
+
+
+def test_a_flat_folder_is_refused_where_labels_are_needed(tmp_path):
+    root = _flat_folder(tmp_path / "flat")
+    with pytest.raises(ConfigError, match="no <class>/ folders .* needs class labels"):
+        _source(root)
+
+
+def test_hidden_and_empty_folders_are_no_classes(tiny_folder, tmp_path):
+    root = write_image_folder(tmp_path / "tree", classes=2, per_class=4, size=8)
+    (root / ".render_state").mkdir()
+    (root / "dropped_program").mkdir()
+    write_png(torch.zeros(3, 8, 8, dtype=torch.uint8), root / "contact_sheet.png")
+    classes, samples = scan_image_folder(root)
+    assert classes == ["class_0", "class_1"] and len(samples) == 8

@@ -197,3 +197,39 @@ def test_sharded_live_draws_keep_each_stretch_of_steps_to_one_shard():
     assert len(set().union(*per_step)) > 20  # the run moves through the shards
     with pytest.raises(ConfigError, match="fixed_dataset"):
         load_config(None, ["data.live.shard_programs=5", "data.live.fixed_dataset=true"])
+
+
+def test_live_training_probes_at_the_times_it_will_draw():
+    from train.config import LiveConfig
+    from train.data.time_sampling import probe_times
+
+    assert probe_times(LiveConfig(fps=4.0), frames=9) == [0.125, 1.125, 2.125]
+    assert probe_times(LiveConfig(time_sampling="random", time_range_seconds=(1.0, 3.0)),
+                       frames=9) == [1.0, 2.0, 3.0]
+
+
+def test_the_live_pool_leaves_constant_programs_out_and_says_so(tmp_path, caplog):
+    from glsl_transpile import builtin_pack_dir
+    from train.data.build import open_renderer
+
+    (tmp_path / "flat.glsl").write_text(
+        "void mainImage(out vec4 c, in vec2 f) { c = vec4(0.2, 0.4, 0.6, 1.0); }")
+    good = sorted((builtin_pack_dir() / "shadertoy").glob("*.glsl"))[0]
+    (tmp_path / good.name).write_text(good.read_text())
+    cfg = load_config(None, [f"data.live.programs=[{tmp_path}]", "data.resolution=16",
+                             "data.images_per_epoch=64"]).data
+    with caplog.at_level("WARNING", logger="train.data.build"):
+        renderer = open_renderer(cfg)
+    try:
+        assert renderer.num_programs == 1
+        assert "live programs: 1 dropped (1 constant) of 2: flat (constant)" in caplog.text
+    finally:
+        renderer.close()
+    kept = load_config(None, [f"data.live.programs=[{tmp_path}]", "data.resolution=16",
+                              "data.live.drop_constant=false",  # a constant one is static too
+                              "data.live.drop_static=false"]).data
+    renderer = open_renderer(kept)
+    try:
+        assert renderer.num_programs == 2
+    finally:
+        renderer.close()
