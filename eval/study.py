@@ -1,5 +1,5 @@
-"""``python -m eval.study --config configs/study_<recipe>.yaml [--set a.b=v]``: one command for
-a grid of (pretraining data x method) -> encoder -> frozen-feature evaluation.
+"""``python -m eval.study --config configs/study_<recipe>.yaml [--set a.b=v] [--out DIR]``:
+one command for a grid of (pretraining data x method) -> encoder -> frozen-feature evaluation.
 
 Every cell of the grid (``eval.study_cells``) is trained through ``train``'s entry point and
 evaluated with k-NN and the linear probe next to the random-init encoder under the same
@@ -15,7 +15,8 @@ and finishes the others; a cell that fails is reported and the others go on. Wri
   best cell.
 
 Exit status: 0 when every cell ran, 1 when some failed (the outputs are written anyway), 2 for
-an error before any cell (config, programs).
+an error before any cell (config, programs), 130 on Ctrl-C or SIGTERM (a training in progress
+stops with a checkpoint at its step; the next run resumes it).
 """
 from __future__ import annotations
 
@@ -33,10 +34,11 @@ from eval.config import as_dict
 from eval.errors import USER_ERRORS
 from eval.study_cell import cell_dir, run_cell
 from eval.study_cells import Skipped, cells, dataset_plan
-from eval.study_config import StudyConfig, load_study_config
+from eval.study_config import StudyConfig
 from eval.study_data import available_programs
 from eval.study_figures import write_figures
 from eval.study_report import best_knn_record, markdown_table
+from glsl_transpile.plumbing.progress import Meter, silent
 
 log = logging.getLogger(__name__)
 
@@ -53,8 +55,9 @@ class StudyResult:
     skipped: list[dict[str, str]]
 
 
-def run_grid(cfg: StudyConfig) -> StudyResult:
-    """Run (or read back) every cell; failures are recorded, never raised."""
+def run_grid(cfg: StudyConfig, meter: Meter = silent) -> StudyResult:
+    """Run (or read back) every cell; a cell's failure is recorded, never raised (Ctrl-C
+    ends the study)."""
     available = available_programs(cfg.pretrain.programs)
     records, failed, skipped = [], [], []
     for item in cells(cfg):
@@ -63,7 +66,7 @@ def run_grid(cfg: StudyConfig) -> StudyResult:
             continue
         log.info("cell %s", item.cell_id)
         try:
-            records += run_cell(cfg, item, dataset_plan(cfg, item, available))
+            records += run_cell(cfg, item, dataset_plan(cfg, item, available), meter)
         except CELL_ERRORS as err:
             log.error("cell %s failed: %s", item.cell_id, err)
             folder = cell_dir(cfg, item)
@@ -92,25 +95,18 @@ def write_outputs(cfg: StudyConfig, result: StudyResult) -> str:
     return table
 
 
-def _parse(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m eval.study", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    cli.add_config_arguments(parser)
-    return parser.parse_args(argv)
+FLAGS = (cli.OUT_FLAG,)
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = _parse(argv)
-    cli.configure_logging(args.verbose)
-    overrides = list(args.set) + ([f"out_dir={json.dumps(args.out_dir)}"] if args.out_dir
-                                  else [])
-    try:
-        cfg = load_study_config(args.config, overrides)
-        cli.record_run(cfg.out_dir, cfg, argv)
-        result = run_grid(cfg)
-    except USER_ERRORS as err:
-        log.error("%s", err)
-        return 2
+def _parser() -> argparse.ArgumentParser:
+    return cli.new_parser("python -m eval.study", __doc__, StudyConfig(), FLAGS,
+                          example="grid.seeds=[0,1]")
+
+
+def _run(cfg: StudyConfig, meter: Meter, argv: list[str] | None) -> int:
+    """Record the run, run the grid, write and print the outputs; 1 when a cell failed."""
+    cli.record_run(cfg.out_dir, cfg, argv)
+    result = run_grid(cfg, meter)
     table = write_outputs(cfg, result)
     print(table, end="")
     for item in result.skipped:
@@ -119,6 +115,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"FAILED {item['cell_id']}: {item['error']} (see {item['log']})")
     print(f"results: {Path(cfg.out_dir) / 'study.json'}; table: {Path(cfg.out_dir) / 'study.md'}")
     return 1 if result.failed else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point; see the module doc for the exit statuses."""
+    return cli.run_entry(_parser(), argv, StudyConfig, FLAGS,
+                         lambda cfg, meter: _run(cfg, meter, argv))
 
 
 if __name__ == "__main__":

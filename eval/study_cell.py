@@ -32,10 +32,12 @@ from eval.study_config import IMAGEFOLDER_PREFIX, StudyConfig, data_dir, recipe_
 from eval.study_data import IMAGES_DIR, live_programs, render_dataset, train_data_overrides
 from glsl_transpile.plumbing.atomic import write_text
 from glsl_transpile.plumbing.config import check_tree
+from glsl_transpile.plumbing.progress import Meter, silent
 from train import ce, moco, simclr, supcon
 from train.checkpoint import CHECKPOINT_NAME, EXPORT_NAME
 from train.config import TrainConfig, config_to_dict, load_config
 from train.engine import run_training
+from train.interrupt import StopRequest
 from train.method import MethodSpec
 
 log = logging.getLogger(__name__)
@@ -110,17 +112,26 @@ def eval_config(cfg: StudyConfig, task: EvalTask, backbone: BackboneConfig,
     return run
 
 
-def evaluate(run: KnnRunConfig | LinearRunConfig, probe: str) -> dict[str, Any]:
+def evaluate(run: KnnRunConfig | LinearRunConfig, probe: str,
+             meter: Meter = silent) -> dict[str, Any]:
     """The result payload of ``run``: read back when ``out_dir`` holds one of the same config
     and weights, else computed by ``eval.runs``."""
     path = Path(run.out_dir) / f"{probe}.json"
     if path.is_file():
         payload = json.loads(path.read_text(encoding="utf-8"))
-        checkpoint = run.backbone.checkpoint
-        same_weights = not checkpoint or payload.get("weights") == f"sha256:{file_sha256(checkpoint)}"
-        if payload.get("config") == as_dict(run) and same_weights:
+        if payload.get("config") == as_dict(run) and _same_weights(run, payload):
             return payload
-    return run_knn(run) if probe == "knn" else run_linear(run)
+    return run_knn(run, meter=meter) if probe == "knn" else run_linear(run, meter=meter)
+
+
+def _same_weights(run: KnnRunConfig | LinearRunConfig, payload: dict[str, Any]) -> bool:
+    """Whether ``payload`` was computed from the bytes ``run.backbone.checkpoint`` holds now
+    (its ``weights`` is ``sha256:<hex>``, then ``:layer=...`` for a tapped layer); a random
+    init is named by its config alone."""
+    checkpoint = run.backbone.checkpoint
+    if not checkpoint:
+        return True
+    return str(payload.get("weights", "")).split(":")[:2] == ["sha256", file_sha256(checkpoint)]
 
 
 def data_overrides(cfg: StudyConfig, cell: Cell, plan: DatasetPlan) -> list[str]:
@@ -141,11 +152,16 @@ def finished_training(tcfg: TrainConfig, folder: Path) -> dict[str, Any] | None:
     return info if same and Path(info.get("weights", "")).is_file() else None
 
 
-def train_cell(cfg: StudyConfig, cell: Cell, plan: DatasetPlan,
-               tcfg: TrainConfig) -> dict[str, Any]:
+def train_cell(cfg: StudyConfig, cell: Cell, plan: DatasetPlan, tcfg: TrainConfig,
+               meter: Meter = silent) -> dict[str, Any]:
     """Render the cell's dataset if it trains from disk (once, cached), then train or resume
     its encoder; writes and returns ``train.json`` (seconds, steps, finished, weights, data,
-    config)."""
+    config).
+
+    Raises:
+        KeyboardInterrupt: Ctrl-C or SIGTERM stopped the training; it saved a checkpoint at
+            its step, and no ``train.json`` is written, so the next study run resumes it.
+    """
     data = {"programs_ok": None, "image_count": plan.images}
     if cell.data == "disk":
         done = render_dataset(data_dir(cfg) / plan.key, plan)
@@ -153,8 +169,13 @@ def train_cell(cfg: StudyConfig, cell: Cell, plan: DatasetPlan,
     run_dir = Path(tcfg.run.dir)
     resume = (run_dir / CHECKPOINT_NAME).is_file()
     start = time.perf_counter()
-    result = run_training(tcfg, SPECS[cell.method], resume=resume,
-                          argv=["-m", "eval.study", "--cell", cell.cell_id])
+    with StopRequest().installed() as stop:
+        result = run_training(tcfg, SPECS[cell.method], resume=resume, stop=stop, meter=meter,
+                              argv=["-m", "eval.study", "--cell", cell.cell_id])
+    if result.interrupted:
+        log.warning("cell %s: training stopped by %s at step %d; run the study again to resume",
+                    cell.cell_id, result.interrupted, result.global_step)
+        raise KeyboardInterrupt
     weights = run_dir / (EXPORT_NAME if result.finished else CHECKPOINT_NAME)
     info = {"seconds": round(time.perf_counter() - start, 2), "steps": result.global_step,
             "finished": result.finished, "resumed": resume, "weights": str(weights),
@@ -163,8 +184,8 @@ def train_cell(cfg: StudyConfig, cell: Cell, plan: DatasetPlan,
     return info
 
 
-def evaluate_cell(cfg: StudyConfig, cell: Cell, tcfg: TrainConfig,
-                  info: dict[str, Any]) -> list[dict[str, Any]]:
+def evaluate_cell(cfg: StudyConfig, cell: Cell, tcfg: TrainConfig, info: dict[str, Any],
+                  meter: Meter = silent) -> list[dict[str, Any]]:
     """Every evaluation task on the trained encoder and on random weights of the same
     architecture and seed (the trained encoder's own starting point); one record per
     held-out probe result."""
@@ -173,9 +194,9 @@ def evaluate_cell(cfg: StudyConfig, cell: Cell, tcfg: TrainConfig,
     records = []
     for task in eval_tasks(cfg):
         out = cell_dir(cfg, cell) / "eval" / task.slug
-        payload = evaluate(eval_config(cfg, task, trained, out), task.probe)
+        payload = evaluate(eval_config(cfg, task, trained, out), task.probe, meter)
         base_run = eval_config(cfg, task, random, baseline_dir(cfg, task, cell.seed))
-        baseline = evaluate(base_run, task.probe)
+        baseline = evaluate(base_run, task.probe, meter)
         records += task_records(cell, task, tcfg, info, payload, baseline)
     return records
 
@@ -209,7 +230,8 @@ def fingerprint(cfg: StudyConfig, tcfg: TrainConfig) -> str:
     return hashlib.sha256(blob.encode()).hexdigest()
 
 
-def run_cell(cfg: StudyConfig, cell: Cell, plan: DatasetPlan) -> list[dict[str, Any]]:
+def run_cell(cfg: StudyConfig, cell: Cell, plan: DatasetPlan,
+             meter: Meter = silent) -> list[dict[str, Any]]:
     """The cell's records: read from ``cell.json`` when it is finished with these settings,
     else trained (or resumed) and evaluated, then ``cell.json`` written."""
     tcfg = train_config(cfg, cell, data_overrides(cfg, cell, plan))
@@ -220,8 +242,9 @@ def run_cell(cfg: StudyConfig, cell: Cell, plan: DatasetPlan) -> list[dict[str, 
         if done.get("fingerprint") == key:
             log.info("cell %s: finished before, skipped", cell.cell_id)
             return done["records"]
-    info = finished_training(tcfg, cell_dir(cfg, cell)) or train_cell(cfg, cell, plan, tcfg)
-    records = evaluate_cell(cfg, cell, tcfg, info)
+    info = (finished_training(tcfg, cell_dir(cfg, cell))
+            or train_cell(cfg, cell, plan, tcfg, meter))
+    records = evaluate_cell(cfg, cell, tcfg, info, meter)
     write_text(path, json.dumps({"cell": dataclasses.asdict(cell), "plan": plan.key,
                                  "fingerprint": key, "records": records}, indent=2) + "\n")
     return records

@@ -74,6 +74,7 @@ def render_dataset(folder: Path, plan: DatasetPlan) -> dict[str, Any]:
 
     Raises:
         StudyError: the render CLI exits with an error, or renders no program.
+        KeyboardInterrupt: Ctrl-C or SIGTERM stopped the render (resumed by the next run).
     """
     done_path = folder / DONE_NAME
     if done_path.is_file():
@@ -83,11 +84,13 @@ def render_dataset(folder: Path, plan: DatasetPlan) -> dict[str, Any]:
     manifest = write_manifest(folder, plan)
     root = folder / IMAGES_DIR
     out = root if plan.mixup_k == 1 else root / MIX_CLASS
-    from render_vk.render import main as render_main
+    from render_vk.render import INTERRUPTED, main as render_main
 
     argv = render_argv(plan, str(manifest), str(out))
     log.info("rendering %s: python -m render_vk.render %s", plan.key, " ".join(argv))
     code = render_main(argv)
+    if code == INTERRUPTED:
+        raise KeyboardInterrupt
     if code != 0:
         raise StudyError(f"python -m render_vk.render {' '.join(argv)} exited with {code}")
     done = {"plan": plan.key, "images": str(root), **_rendered(out, plan)}
@@ -96,11 +99,15 @@ def render_dataset(folder: Path, plan: DatasetPlan) -> dict[str, Any]:
 
 
 def _rendered(out: Path, plan: DatasetPlan) -> dict[str, int]:
-    """Programs that rendered and images written, from the render report."""
+    """Programs that rendered and images written, from the render report. Programs the render
+    CLI dropped as constant or static (its default data hygiene) rendered no image and do not
+    count."""
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
-    ok = sum(1 for entry in report.values() if entry.get("status") == "ok")
+    ok = sum(1 for entry in report.values()
+             if entry.get("status") == "ok" and not entry.get("dropped"))
     if ok == 0:
-        raise StudyError(f"{out}: no program rendered (see report.json)")
+        raise StudyError(f"{out}: no program rendered (see report.json: failed or dropped as "
+                         "constant or static)")
     if ok < plan.count:
         log.warning("%s: %d of %d programs rendered", out, ok, plan.count)
     images = sum(1 for p in out.rglob("*.png"))

@@ -1,6 +1,7 @@
 """eval.study: a tiny real study (built-in programs rendered on lavapipe, ResNet-18 trained for
-two steps, evaluated on scikit-learn's digits), interrupted after its first cell and started
-again; then the pure parts (grid, program subsets, protocol, table) on their own."""
+two steps, evaluated on scikit-learn's digits), stopped by Ctrl-C in the training of its second
+cell and started again; then the pure parts (grid, program subsets, protocol, table) on their
+own."""
 from __future__ import annotations
 
 import dataclasses
@@ -56,7 +57,7 @@ def tiny_study(root: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def study(tmp_path_factory):
-    """The tiny study killed (Ctrl-C) when its second cell starts training, then run again.
+    """The tiny study stopped (Ctrl-C) after the first step of its second cell, then run again.
 
     Returns the config, the exit status of the second run, the cells it trained and what the
     first cell's folder held before the restart."""
@@ -67,7 +68,7 @@ def study(tmp_path_factory):
 
     def interrupt_second(tcfg, spec, **kwargs):
         if "-p2-" in tcfg.run.dir:
-            raise KeyboardInterrupt
+            kwargs["stop"].request("SIGINT")  # what Ctrl-C does: one more step, a checkpoint
         return real(tcfg, spec, **kwargs)
 
     def record(tcfg, spec, **kwargs):
@@ -77,8 +78,7 @@ def study(tmp_path_factory):
     torch.set_num_threads(1)
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(study_cell, "run_training", interrupt_second)
-        with pytest.raises(KeyboardInterrupt):
-            main(["--config", str(config)])
+        assert main(["--config", str(config)]) == 130  # Ctrl-C: the study's status
         first = root / "study" / "cells" / "simclr-p1-raw-disk-s0"
         before = {name: (first / name).read_bytes() for name in ("cell.json", "train.json")}
         before["command"] = (first / "train" / "command.txt").read_text()
@@ -106,11 +106,15 @@ def test_tiny_study_writes_every_field_for_every_cell_dataset_and_probe(study):
 
 def test_restart_skips_the_finished_cell_and_finishes_the_interrupted_one(study):
     assert study.trained == ["simclr-p2-raw-disk-s0"]
-    first = Path(study.cfg.out_dir) / "cells" / "simclr-p1-raw-disk-s0"
+    cells_dir = Path(study.cfg.out_dir) / "cells"
+    first = cells_dir / "simclr-p1-raw-disk-s0"
     for name in ("cell.json", "train.json"):
         assert (first / name).read_bytes() == study.before[name]
     assert (first / "train" / "command.txt").read_text() == study.before["command"]
     assert study.before["command"].count("\n") == 1  # trained once, never resumed
+    second = cells_dir / "simclr-p2-raw-disk-s0"
+    assert json.loads((second / "train.json").read_text())["resumed"] is True
+    assert (second / "train" / "command.txt").read_text().count("\n") == 2  # stopped, resumed
 
 
 def test_failed_cells_are_reported_and_impossible_ones_skipped(study):
@@ -246,3 +250,4 @@ def test_study_recipes_load_and_their_training_recipes_exist(recipe):
     assert isinstance(cfg, StudyConfig)
     for method in cfg.grid.methods:
         assert (REPO / getattr(cfg.pretrain.recipes, method)).is_file()
+
