@@ -1,7 +1,7 @@
 """eval.study: a tiny real study (built-in programs rendered on lavapipe, ResNet-18 trained for
 two steps, evaluated on scikit-learn's digits), stopped by Ctrl-C in the training of its second
-cell and started again; then the pure parts (grid, program subsets, protocol, table) on their
-own."""
+cell and started again; then the command line and the pure parts (grid, program subsets,
+protocol, table) on their own."""
 from __future__ import annotations
 
 import dataclasses
@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import torch
+import yaml
 from PIL import Image
 
 import eval.study_cell as study_cell
@@ -20,6 +21,7 @@ from eval.study import main
 from eval.study_cells import (Cell, Skipped, cells, choose_programs, dataset_plan, render_argv,
                               synth_subset)
 from eval.study_config import StudyConfig, load_study_config
+from eval.study_data import available_programs
 from eval.study_report import markdown_table
 from glsl_transpile.plumbing.config import ConfigError
 from train.checkpoint import seed_everything
@@ -251,3 +253,34 @@ def test_study_recipes_load_and_their_training_recipes_exist(recipe):
     for method in cfg.grid.methods:
         assert (REPO / getattr(cfg.pretrain.recipes, method)).is_file()
 
+
+def test_command_line_prints_the_config_and_reports_config_errors_in_one_line(tmp_path, capsys):
+    out = tmp_path / "study"
+    assert main(["--out", str(out), "--set", "grid.seeds=[0, 1]", "--print-config"]) == 0
+    printed = yaml.safe_load(capsys.readouterr().out)
+    assert printed["out_dir"] == str(out) and printed["grid"]["seeds"] == [0, 1]
+    assert not out.exists()  # --print-config does no work
+    assert main(["--set", "grid.methods=[byol]", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "error: config key 'grid.methods'" in err
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("name, runnable, skipped", [("study_smoke", 3, 0), ("study_cpu", 10, 6)])
+def test_cpu_recipes_build_every_cells_configs_without_training(name, runnable, skipped,
+                                                                 tmp_path, monkeypatch):
+    """Every cell of the CPU recipes gets a valid training config and valid evaluation configs,
+    and draws its programs from the built-in pack; nothing is rendered or trained."""
+    monkeypatch.chdir(REPO)  # the recipes name their training recipes from the repository
+    cfg = load_study_config(REPO / "configs" / f"{name}.yaml")
+    items = list(cells(cfg))
+    todo = [item for item in items if isinstance(item, Cell)]
+    assert (len(todo), len(items) - len(todo)) == (runnable, skipped)
+    available = available_programs(cfg.pretrain.programs)
+    for cell in todo:
+        plan = dataset_plan(cfg, cell, available)
+        tcfg = study_cell.train_config(cfg, cell, study_cell.data_overrides(cfg, cell, plan))
+        assert (tcfg.run.device, tcfg.data.resolution, tcfg.run.epochs) == ("cpu", 32,
+                                                                           cell.epochs)
+        for task in study_cell.eval_tasks(cfg):
+            study_cell.eval_config(cfg, task, BackboneConfig(checkpoint="x.pt"), tmp_path)
