@@ -5,6 +5,8 @@ Compressibility (gzip level 9 and JPEG quality 90 bytes per image), the ``consta
 static: all samples identical), colour statistics, intra-image self-similarity (two random
 crops each covering 50% of the image area, distance in a given space) and the Frechet distance
 between feature sets.
+For curation: per-image colour spread, fill (share of the image that is not background),
+colourfulness (Hasler and Suesstrunk 2003), a pixel-space crop distance and a DCT perceptual hash.
 """
 from __future__ import annotations
 
@@ -138,3 +140,69 @@ def basic_metrics(images: np.ndarray, jpeg_quality: int = 90) -> dict[str, float
     }
     row.update(colour_stats(images))
     return row
+
+
+def image_colour_spread(images: np.ndarray) -> float:
+    """Mean over RGB channels of each image's own standard deviation in [0, 1], averaged over
+    images: 0 for flat images (even if they change over time, unlike ``colour_stats``'s
+    ``colour_spread`` over all samples pooled), about 0.29 for uniform noise."""
+    x = images.reshape(images.shape[0], -1, 3).astype(np.float64) / 255.0
+    return float(x.std(axis=1).mean())
+
+
+def fill_fraction(images: np.ndarray, tolerance: int = 24) -> float:
+    """Share of pixels that differ from their image's background by more than ``tolerance``
+    levels in some channel, averaged over images. The background is the most common colour
+    after quantising each channel to 16 levels (0 for a flat image, near 1 for a busy one)."""
+    shares = []
+    for image in images:
+        pixels = image.reshape(-1, 3).astype(np.int32)
+        bins = (pixels >> 4) @ np.array([256, 16, 1])
+        mode = np.bincount(bins).argmax()
+        background = np.median(pixels[bins == mode], axis=0)
+        shares.append(float((np.abs(pixels - background).max(axis=1) > tolerance).mean()))
+    return float(np.mean(shares))
+
+
+def colourfulness(images: np.ndarray) -> float:
+    """Hasler and Suesstrunk's colourfulness (2003) on the 0..255 scale, averaged over images:
+    ``sqrt(var(rg) + var(yb)) + 0.3 * sqrt(mean(rg)^2 + mean(yb)^2)`` with ``rg = R - G`` and
+    ``yb = (R + G) / 2 - B`` (0 for grey images; above about 60 reads as very colourful)."""
+    x = images.reshape(images.shape[0], -1, 3).astype(np.float64)
+    rg = x[..., 0] - x[..., 1]
+    yb = 0.5 * (x[..., 0] + x[..., 1]) - x[..., 2]
+    spread = np.sqrt(rg.var(axis=1) + yb.var(axis=1))
+    centre = np.sqrt(rg.mean(axis=1) ** 2 + yb.mean(axis=1) ** 2)
+    return float((spread + 0.3 * centre).mean())
+
+
+def pixel_crop_distance(a: torch.Tensor, b: torch.Tensor, side: int = 16) -> torch.Tensor:
+    """Mean absolute difference in [0, 1] of two ``(N, 3, h, w) uint8`` batches, each crop
+    box-filtered to ``side`` x ``side`` first (a cheap space for ``self_distance``: fine noise
+    averages out, large-scale structure does not)."""
+    def small(batch: torch.Tensor) -> np.ndarray:
+        crops = batch.permute(0, 2, 3, 1).contiguous().numpy()
+        return np.stack([np.asarray(Image.fromarray(c).resize((side, side), Image.BOX),
+                                    dtype=np.float64) / 255.0 for c in crops])
+    return torch.from_numpy(np.abs(small(a) - small(b)).mean(axis=(1, 2, 3)))
+
+
+def _dct_matrix(n: int) -> np.ndarray:
+    k = np.arange(n)[:, None]
+    return np.cos(np.pi * (2 * np.arange(n)[None, :] + 1) * k / (2 * n)) * np.sqrt(2.0 / n)
+
+
+_DCT32 = _dct_matrix(32)
+
+
+def perceptual_hash(image: np.ndarray) -> np.ndarray:
+    """64 bits ``(64,) bool`` of an ``(H, W, 3) uint8`` image: the grey image is area-resized
+    to 32x32, transformed by a 2-D DCT, and the 8x8 lowest frequencies (DC left out, so the
+    hash ignores overall brightness) are compared with their median. Near-identical images
+    differ in few bits; unrelated images in about half."""
+    grey = Image.fromarray(image).convert("L").resize((32, 32), Image.BOX)
+    coeffs = _DCT32 @ np.asarray(grey, dtype=np.float64) @ _DCT32.T
+    low = coeffs[:8, :8].reshape(-1)[1:]
+    bits = np.zeros(64, dtype=bool)
+    bits[1:] = low > np.median(low)
+    return bits

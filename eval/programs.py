@@ -6,6 +6,9 @@ given ``--reference DIR``, the Frechet distance to the reference images. The spa
 written into ``programs.json`` under ``"spaces"``; without LPIPS / Inception weights the stand-in
 is our encoder, or a seeded random-init ResNet-18 when no ``--checkpoint`` is given (labelled).
 With ``--scores CSV`` each metric is plotted against the score column (Spearman in the title).
+OUT may also be a source that is not yet rendered (a ``synth:COUNT@SEED`` spec, a program file
+or a manifest): it is rendered first into ``<out_dir>/rendered`` (``n_images`` samples per
+program at ``render_resolution``) with ``python -m render_vk.render``, resumably.
 """
 from __future__ import annotations
 
@@ -55,6 +58,7 @@ class ProgramsConfig:
     lpips_alexnet: str = ""
     reference: str = ""
     reference_limit: int = 500
+    render_resolution: int = 128  # when root is a source to render first
     frechet_space: str = "encoder"
     inception_weights: str = ""
     scores: str = ""
@@ -114,6 +118,22 @@ def program_row(folder: Path, cfg: ProgramsConfig, similarity: DistanceSpace,
     return row
 
 
+def rendered_root(cfg: ProgramsConfig) -> str:
+    """``cfg.root`` as a render output folder: a source spec, program file or manifest is
+    rendered first (see module doc). Raises EvalError if that rendering fails."""
+    root = cfg.root
+    if not (root.startswith("synth:") or Path(root).is_file()):
+        return root
+    from render_vk.render import main as render_main
+
+    target = Path(cfg.out_dir) / "rendered"
+    argv = [root, "--out", str(target), "--resolution", str(cfg.render_resolution),
+            "--samples", str(cfg.n_images), "--seed", str(cfg.seed), "--quiet"]
+    if render_main(argv) != 0:
+        raise EvalError(f"root: rendering {root} into {target} failed")
+    return str(target)
+
+
 def measure_programs(cfg: ProgramsConfig, meter: Meter = silent) -> dict[str, Any]:
     """Rows for every program under ``cfg.root`` plus the labels of the spaces used.
 
@@ -122,6 +142,7 @@ def measure_programs(cfg: ProgramsConfig, meter: Meter = silent) -> dict[str, An
     """
     if cfg.n_images < 1:
         raise ConfigError(f"n_images: must be >= 1, got {cfg.n_images}")
+    cfg = dataclasses.replace(cfg, root=rendered_root(cfg))
     programs = list_programs(cfg.root)
     spaces = _Spaces(cfg)
     similarity = spaces.similarity()
@@ -192,6 +213,8 @@ PROGRAM_FLAGS = (
          aliases=("--n-images",)),
     Flag("--resolution", "size", "encoder input side for the crops and Frechet features",
          type=int, aliases=("--size",)),
+    Flag("--render-resolution", "render_resolution",
+         "render size when root is a source to render first", type=int),
     Flag("--similarity", "similarity", "self-distance space: encoder | lpips"),
     Flag("--lpips-weights", "lpips_weights", "lpips package linear layers, e.g. alex.pth"),
     Flag("--lpips-alexnet", "lpips_alexnet", "torchvision AlexNet state dict for LPIPS"),
@@ -208,8 +231,9 @@ FLAGS = (cli.OUT_FLAG, *cli.MODEL_FLAGS, *PROGRAM_FLAGS)
 def _parser() -> argparse.ArgumentParser:
     parser = cli.new_parser("python -m eval.programs", __doc__, ProgramsConfig(), FLAGS,
                             example="jpeg_quality=75")
-    parser.add_argument("root", nargs="?", help="render output folder OUT/<program>/<k>.png "
-                                                "(config root)")
+    parser.add_argument("root", nargs="?", help="render output folder OUT/<program>/<k>.png, "
+                        "or a source to render first (synth:COUNT@SEED, a file, a manifest; "
+                        "config root)")
     return parser
 
 

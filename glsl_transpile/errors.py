@@ -90,3 +90,13 @@ class OutputPathError(TranspileError):
         self.root = root
         self.path = path
         super().__init__(f"{path}: resolves outside the output folder {root}")
+
+
+class GeneratorError(TranspileError):
+    """The program generator's building blocks are inconsistent (a block file names a parameter
+    its function does not take, or needs a block that does not exist)."""
+
+    def __init__(self, block: str, message: str):
+        self.block = block
+        self.message = message
+        super().__init__(f"synth block {block}: {message}")

@@ -10,6 +10,7 @@ import dataclasses
 import re
 from dataclasses import dataclass
 
+from . import theta
 from .kernel import template, twigl_wraps_main
 from .lexer import IDENT, tokenize
 from .rewrite import zero_initialise
@@ -56,6 +57,7 @@ class FragmentProgram:
     frame: str
     mouse: str
     frame_is_int: bool
+    params: str = ""  # the uniform float array holding theta, when passed as parameters
 
 
 def desktop_precision(code: str) -> str:
@@ -65,12 +67,20 @@ def desktop_precision(code: str) -> str:
                    for t in tokenize(code))
 
 
-def to_fragment(src: ShaderSource, *, desktop: bool = True) -> FragmentProgram:
+def to_fragment(src: ShaderSource, *, desktop: bool = True,
+                theta_uniform: bool = False) -> FragmentProgram:
     """The platform's fragment shader for ``src`` (see module doc).
 
     With ``desktop`` (the default) it behaves as in a browser on a desktop GPU where Mesa
     differs: precision qualifiers mean 32 bits, and locals declared without initialiser are
-    zeroed each time their declaration runs (Mesa's glsl_zero_init zeroes once per function)."""
+    zeroed each time their declaration runs (Mesa's glsl_zero_init zeroes once per function).
+    A program with parameters keeps its baked constants, or with ``theta_uniform`` reads them
+    from ``uniform float THETA[N]`` (named by ``FragmentProgram.params``)."""
+    params = ""
+    if theta_uniform and src.theta:
+        src = dataclasses.replace(src, code=theta.uniform_code(src.code, src.name,
+                                                               len(src.theta)))
+        params = theta.NAME
     if desktop:
         src = dataclasses.replace(
             src, code=zero_initialise(desktop_precision(src.code)),
@@ -81,7 +91,8 @@ def to_fragment(src: ShaderSource, *, desktop: bool = True) -> FragmentProgram:
         common = src.common + "\n" if src.common else ""
         text = _SHADERTOY_HEADER + samplers + common + "#line 1\n" + src.code + "\n" + \
             _SHADERTOY_MAIN
-        return FragmentProgram(src.name, text, "iResolution", "iTime", "iFrame", "iMouse", True)
+        return FragmentProgram(src.name, text, "iResolution", "iTime", "iFrame", "iMouse", True,
+                               params)
     base, _, variant = src.mode.partition("_")
     text = _twigl_text(src, base, variant)
     if desktop:  # ES fragment shaders default int to mediump; browsers on desktop use 32 bits
@@ -89,7 +100,7 @@ def to_fragment(src: ShaderSource, *, desktop: bool = True) -> FragmentProgram:
     long_names = base == "classic"
     return FragmentProgram(src.name, text, "resolution" if long_names else "r",
                            "time" if long_names else "t", "frame" if long_names else "f",
-                           "mouse" if long_names else "m", False)
+                           "mouse" if long_names else "m", False, params)
 
 
 def _twigl_text(src: ShaderSource, base: str, variant: str) -> str:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from . import abi
+from . import abi, theta
 from .errors import UnsupportedShaderError
 from .rewrite import USER_MAIN, UserCode, rewrite_user_code
 from .sources import SHADERTOY, ShaderSource
@@ -77,10 +77,15 @@ def to_compute(src: ShaderSource, *, unconst_lines: frozenset[int] = frozenset()
 
     ``unconst_lines``: user lines whose global ``const`` qualifier is dropped (glslang cannot
     fold some built-ins, e.g. ``transpose``, in constant initialisers that WebGL accepts).
+    A program with parameters (``src.theta``) reads them per sample (``theta.runtime_code``):
+    the kernel text is the same for every theta.
     Raises:
         UnsupportedShaderError: the program cannot be expressed.
+        ShaderSourceError: ``src.theta`` does not match the code's theta declaration.
     """
     code = src.code
+    if src.theta:
+        code = theta.runtime_code(code, src.name, len(src.theta))
     wrapped = src.kind != SHADERTOY and twigl_wraps_main(src)
     if wrapped:
         code = "void main(){" + code + "\n}"  # same line: user line 1 stays line 1
@@ -165,5 +170,8 @@ def _epilogue(src: ShaderSource, user: UserCode) -> str:
         entry = f"{USER_MAIN}();"
     text = template("compute_main.glsl")
     text = text.replace("/*@ZERO_GLOBALS@*/", "\n    ".join(user.zero_globals))
+    n = len(src.theta)
+    text = text.replace("/*@PARAM_STORAGE@*/", theta.storage_glsl(n) if n else "")
+    text = text.replace("/*@PARAMS@*/", theta.loader_glsl(n, lanes=abi.LOCAL_SIZE) if n else "")
     text = text.replace("/*@ENTRY@*/", entry)
     return text.replace("/*@OUTPUT@*/", _output_expression(src, user))

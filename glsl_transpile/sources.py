@@ -9,7 +9,9 @@ Accepted inputs:
 - the Shaders-21k code folder: Shadertoy JSON ``.fragment`` files and TwiGL fragments
   (``fragments/<name>.fragment`` beside ``modes/<name>.fragment``);
 - any folder (searched recursively) and manifest files (``.list``/``.lst``/``.manifest``, or a
-  ``.txt`` whose lines are paths) listing programs, one path per line, ``#`` comments allowed.
+  ``.txt`` whose lines are paths) listing programs, one path per line, ``#`` comments allowed;
+- a spec of generated programs, ``synth:COUNT@SEED`` (``glsl_transpile.synth``), in place of a
+  path or a manifest line: the programs are generated in memory.
 
 Only regular files are read (symlinks are followed; FIFOs, devices and sockets are refused
 without blocking), each up to ``MAX_FILE_BYTES``. Manifests may include manifests, to a depth of
@@ -30,6 +32,7 @@ from pathlib import Path
 from typing import Iterable
 
 from . import detect
+from .theta import baked_theta
 from .errors import ShaderSourceError, UnsupportedShaderError
 from .program_names import assign_unique_names, safe_folder_name
 
@@ -85,7 +88,8 @@ class ShaderSource:
 
 def from_code(code: str, name: str, *, kind: str | None = None, mode: str | None = None,
               origin: str = "<string>") -> ShaderSource:
-    """Build a record from program text; ``kind``/``mode`` are detected unless given.
+    """Build a record from program text; ``kind``/``mode`` are detected unless given, and
+    ``theta`` holds the values of a parameter declaration (``theta.py``) if the code has one.
 
     Raises:
         ShaderSourceError: empty code, or an unknown kind/mode name.
@@ -109,7 +113,7 @@ def from_code(code: str, name: str, *, kind: str | None = None, mode: str | None
     if kind == TWIGL and not mode:
         mode = detect.detect_twigl_mode(code)
     return ShaderSource(name=name, kind=kind, mode=mode if kind == TWIGL else "", code=code,
-                        origin=origin)
+                        origin=origin, theta=baked_theta(code))
 
 
 def source_bytes(code: str, common: str = "") -> int:
@@ -324,6 +328,9 @@ def _load_manifest_entries(path: Path) -> list[ShaderSource]:
         entry = raw.split("#", 1)[0].strip() if not raw.lstrip().startswith("#") else ""
         if not entry:
             continue
+        if _is_synth_spec(entry):
+            out.extend(load_path(entry))
+            continue
         target = Path(entry) if os.path.isabs(entry) else path.parent / entry
         if not target.exists():
             raise ShaderSourceError(str(path), f"listed path does not exist: {entry}")
@@ -344,7 +351,11 @@ def iter_program_files(folder: Path) -> Iterable[Path]:
 
 def load_path(path: str | os.PathLike, *, kind: str | None = None,
               mode: str | None = None) -> list[ShaderSource]:
-    """Records from a file, a manifest or a folder (recursively)."""
+    """Records from a file, a manifest, a folder (recursively) or a ``synth:`` spec."""
+    if _is_synth_spec(path):
+        from .synth import sources_from_spec  # synth builds on this module
+
+        return sources_from_spec(str(path))
     path = Path(path)
     if path.is_dir():
         out: list[ShaderSource] = []
@@ -358,6 +369,10 @@ def load_path(path: str | os.PathLike, *, kind: str | None = None,
 
 # generated programs (glsl_transpile.synth: "synth:COUNT@SEED") are specs, not paths
 _GENERATED_SPEC_RE = re.compile(r"^synth:")
+
+
+def _is_synth_spec(path: str | os.PathLike) -> bool:
+    return isinstance(path, str) and bool(_GENERATED_SPEC_RE.match(path))
 
 
 def missing_inputs(sources: Iterable[str | os.PathLike]) -> list[str]:
@@ -380,8 +395,8 @@ def load_sources(paths: Iterable[str | os.PathLike], *, on_error=None,
         from .pack import load_builtin_pack  # the pack reads its files through this module
         out += load_builtin_pack()
     for p in paths:
-        p = Path(p)
-        files = list(iter_program_files(p)) if p.is_dir() else [p]
+        p = p if _is_synth_spec(p) else Path(p)
+        files = list(iter_program_files(p)) if isinstance(p, Path) and p.is_dir() else [p]
         for f in files:
             try:
                 out.extend(load_path(f))

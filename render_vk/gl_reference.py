@@ -54,6 +54,7 @@ class FrameInputs:
     frame: int = 0
     fps: float = 4.0
     date: tuple[float, float, float, float] = (2021.0, 10.0, 3.0, 0.0)
+    params: tuple[float, ...] | None = None  # theta, for a program whose theta is a uniform
 
 
 class GLReference:
@@ -142,6 +143,8 @@ class GLReference:
         else:
             values.update({frag.resolution: (float(width), float(height)),
                            frag.mouse: (0.0, 0.0)})
+        if frag.params and fr.params is not None and frag.params in prog:
+            prog[frag.params].write(np.asarray(fr.params, dtype="f4").tobytes())
         for name, value in values.items():
             if name in prog:
                 prog[name].value = value

@@ -22,7 +22,7 @@ from typing import Sequence
 
 import torch
 
-from glsl_transpile import load_sources
+from glsl_transpile import load_sources, theta
 from glsl_transpile.plumbing.progress import Meter, silent
 
 from .errors import ProgramFailedError, RenderError
@@ -49,7 +49,8 @@ class LiveRenderer:
     def num_programs(self) -> int:
         return len(self.ids)
 
-    def __call__(self, program_ids: torch.Tensor, times_seconds: torch.Tensor) -> torch.Tensor:
+    def __call__(self, program_ids: torch.Tensor, times_seconds: torch.Tensor,
+                 params: Sequence[torch.Tensor | None] | None = None) -> torch.Tensor:
         if self._last is not None:
             self._last.release()  # the caller is done with it (render protocol)
             self._last = None
@@ -57,7 +58,8 @@ class LiveRenderer:
         for _ in range(len(self.ids)):
             progs = [self.ids[int(i)] for i in ids]
             pending = self.renderer.submit(RenderRequest(progs, times, self.resolution,
-                                                         self.resolution))
+                                                         self.resolution,
+                                                         params=self._vectors(progs, params)))
             try:
                 images = pending.result()
             except ProgramFailedError as err:
@@ -67,6 +69,14 @@ class LiveRenderer:
             self._last = pending
             return images
         raise RenderError("every program failed while rendering")
+
+    def _vectors(self, progs: list[int], params) -> list[list[float] | None] | None:
+        """The request's parameter vectors; None for an image whose program was substituted
+        by one with another theta (``_replace_failed``): that one renders its own."""
+        if params is None:
+            return None
+        return [None if v is None or len(v) != len(self.renderer.program(p).source.theta)
+                else v.tolist() for p, v in zip(progs, params)]
 
     def _replace_failed(self, err: ProgramFailedError) -> None:
         """Point every live id whose program is no longer ok at the next program that is."""
@@ -81,6 +91,21 @@ class LiveRenderer:
                             self.renderer.program(prog).name, self.renderer.program(prog).status,
                             self.renderer.program(substitute).name)
                 self.ids[k] = substitute
+
+    def parameter_boxes(self) -> list[tuple[list[float], list[float], list[float]] | None]:
+        """Per program (in id order): (baked values, prior lows, prior highs) of its theta, or
+        None when it has no theta or an entry without a prior (``glsl_transpile.theta``)."""
+        boxes = []
+        for i in self.ids:
+            src = self.renderer.program(i).source
+            decl = theta.find_declaration(src.code) if src.theta else None
+            params = decl.parameters if decl is not None else ()
+            if not params or any(p.low is None or p.high is None for p in params):
+                boxes.append(None)
+                continue
+            boxes.append(([p.value for p in params], [p.low for p in params],
+                          [p.high for p in params]))
+        return boxes
 
     def drop_dull(self, times_s: Sequence[float], rules: DropRules,
                   meter: Meter = silent) -> dict[str, str]:

@@ -61,6 +61,10 @@ class LiveConfig:
     fps: float = 4.0  # "continuous": frame n gets t ~ U[n/fps, (n+1)/fps]
     time_range_seconds: tuple[float, float] = (0.1, 10.0)  # "random": t ~ U[lo, hi]
     time_sigma_seconds: float = 0.5  # source "program_time": positive view at t + N(0, sigma)
+    theta_sigma: float = 0.2  # source "program_theta": offset of the positive's theta, in units
+    #                           of each prior's std (GenRep found ~0.2 of the prior best)
+    theta_views: str = "theta"  # "program_theta": "theta" (same t) or "both" (also t + dt)
+    theta_anchor: str = "prior"  # "program_theta": anchor theta drawn from the "prior" or "baked"
     mixup_k: int = 1  # images of different programs mixed per image; 1 = off
     fixed_dataset: bool = False  # same (program, time) set every epoch instead of fresh draws
     output: str = "auto"  # where images are rendered: "auto" (the training device), "cpu", "cuda"

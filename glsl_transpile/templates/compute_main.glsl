@@ -1,6 +1,7 @@
 // Compute epilogue: the entry point (see glsl_transpile/kernel.py for the markers). Every name
 // here starts with _k, and the user's macros are #undef'd before it, so that nothing the
 // program defines can change this code.
+/*@PARAM_STORAGE@*/
 void _kZeroGlobals() {
     /*@ZERO_GLOBALS@*/
 }
@@ -16,6 +17,9 @@ void main() {
     _kSetUniforms(_kF, vec2(float(_kPush._kWidth), float(_kPush._kHeight)));
     _kFragCoord = vec4(float(_kX) + 0.5, float(_kY) + 0.5, 0.5, 1.0);
     _kZeroGlobals();
+    // A program with latent parameters reads this sample's vector (glsl_transpile/theta.py);
+    // every lane reaches this point, as the barrier in it requires.
+    /*@PARAMS@*/
     // Every lane runs the user's code, even outside the image, so quads stay complete.
     /*@ENTRY@*/
     vec4 _kColor = /*@OUTPUT@*/;

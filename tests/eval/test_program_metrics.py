@@ -112,3 +112,51 @@ def test_frechet_distance_routes_match_the_textbook_formula(n, m, d):
 def test_frechet_distance_needs_two_samples():
     with pytest.raises(EvalError, match=">= 2 samples"):
         frechet_distance(np.zeros((1, 3)), np.zeros((5, 3)))
+
+
+def test_colourfulness_is_zero_for_grey_and_high_for_saturated_colours():
+    from eval.program_metrics import colourfulness
+    grey = np.repeat(np.linspace(0, 255, H * W, dtype=np.uint8).reshape(1, H, W, 1), 3, axis=3)
+    halves = np.zeros((1, H, W, 3), np.uint8)
+    halves[:, :, : W // 2] = (255, 0, 0)
+    halves[:, :, W // 2:] = (0, 0, 255)
+    assert colourfulness(grey) == pytest.approx(0.0, abs=1e-9)
+    assert colourfulness(halves) > 100
+
+
+def test_fill_is_the_share_of_pixels_off_the_background():
+    from eval.program_metrics import fill_fraction, image_colour_spread
+    image = constant_images(1)
+    assert fill_fraction(image) == 0.0
+    assert image_colour_spread(image) == pytest.approx(0.0, abs=1e-9)
+    image[0, :16, :] = (0, 0, 0)  # a quarter of the image differs from the background
+    assert fill_fraction(image) == pytest.approx(0.25)
+    assert fill_fraction(noise_images(1)) > 0.9
+
+
+def test_perceptual_hash_ignores_brightness_and_small_noise_but_not_content():
+    from eval.program_metrics import perceptual_hash
+    y, x = np.mgrid[0:H, 0:W]
+    blobs = sum(np.exp(-((x - cx) ** 2 + (y - cy) ** 2) / 60.0)
+                for cx, cy in ((10, 12), (40, 20), (25, 50), (55, 55)))
+    pattern = (40 + 150 * blobs + 0.8 * x).clip(0, 255).astype(np.uint8)
+    image = np.repeat(pattern[..., None], 3, axis=2)
+    brighter = np.clip(image.astype(int) + 20, 0, 255).astype(np.uint8)
+    noisy = np.clip(image + np.random.default_rng(0).integers(-3, 4, image.shape), 0,
+                    255).astype(np.uint8)
+    other = noise_images(1)[0]
+    h = perceptual_hash(image)
+    assert h.shape == (64,) and h.dtype == bool
+    assert (h != perceptual_hash(brighter)).sum() <= 2
+    assert (h != perceptual_hash(noisy)).sum() <= 4
+    assert (h != perceptual_hash(other)).sum() >= 16
+
+
+def test_pixel_crop_distance_is_zero_for_equal_crops_and_sees_large_structure():
+    import torch
+    from eval.program_metrics import pixel_crop_distance
+    flat = torch.full((2, 3, 40, 40), 90, dtype=torch.uint8)
+    ramp = flat.clone()
+    ramp[:, :, :, 20:] = 200
+    assert pixel_crop_distance(flat, flat).tolist() == [0.0, 0.0]
+    assert (pixel_crop_distance(flat, ramp) > 0.15).all()

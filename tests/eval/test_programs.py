@@ -58,6 +58,15 @@ def test_lpips_without_weights_is_a_clear_error(tmp_path, program_writer):
     assert code == 2
 
 
+def test_programs_cli_renders_a_spec_of_generated_programs_first(tmp_path):
+    res = tmp_path / "res"
+    assert main(["synth:2@3", "--out", str(res), "--n-images", "2", "--size", "32",
+                 "--render-resolution", "16"]) == 0
+    rows = json.loads((res / "programs.json").read_text())["rows"]
+    assert [r["program"] for r in rows] == ["synth1_00000003", "synth1_00000004"]
+    assert all(r["render_status"] == "ok" and r["n_images"] == 2 for r in rows)
+
+
 def test_program_metrics_show_progress(tmp_path, capsys):
     root = tmp_path / "render"
     for name in ("a", "b"):

@@ -29,3 +29,12 @@ def test_bench_without_watchdog_reports_no_kernel_share(tmp_path, capsys):
     assert result["total"]["pipelined"]["device_share"] is None
     assert result["handoff"] == "TimelineHandoff" and result["watchdog"] is False
     assert "kernel time - of wall" in capsys.readouterr().out
+
+
+def test_bench_takes_a_spec_of_generated_programs(tmp_path):
+    out = tmp_path / "bench.json"
+    assert bench.main(["synth:3@0", "--resolution", "16", "--per-program", "1",
+                       "--batch-size", "4", "--batches", "1", "--no-baseline",
+                       "--json", str(out)]) == 0
+    result = json.loads(out.read_text())
+    assert len(result["programs"]) == 3 and result["total"]["images_per_s"] > 0

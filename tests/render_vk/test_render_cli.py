@@ -387,3 +387,13 @@ def test_a_resumed_run_skips_programs_that_failed_while_rendering(tmp_path, monk
     assert main(args + ["--retry-failed"]) == 0
     assert json.loads((out / "report.json").read_text())[slow]["status"] == "ok"
     assert len(list((out / slow).glob("*.png"))) == 2
+
+
+def test_a_spec_of_generated_programs_renders_without_files(tmp_path):
+    out = tmp_path / "out"
+    assert main(["synth:2@11", "--out", str(out), "--resolution", "16", "--samples", "2",
+                 "--quiet"]) == 0
+    report = json.loads((out / "report.json").read_text())
+    assert sorted(report) == ["synth1_00000011", "synth1_00000012"]
+    assert all(entry["status"] == "ok" and not entry["static"] for entry in report.values())
+    assert len(list((out / "synth1_00000011").glob("*.png"))) == 2

@@ -287,3 +287,18 @@ def test_a_loop_past_the_cap_marks_only_its_programs_loop_capped():
         assert [r.program(i).status for i in range(4)] == \
             ["loop_capped", "ok", "loop_capped", "loop_capped"]
         assert r.render(RenderRequest([1], [1.0], 8, 8)).shape == (1, 3, 8, 8)
+
+
+def test_hung_batch_with_parameter_programs_is_recovered():
+    """Rendering a program alone after a hang must leave room for its parameter vectors."""
+    from glsl_transpile.synth import generate_many
+    from render_vk import RenderTimeoutError
+
+    theta_programs = [p.source for p in generate_many(2, 0)]
+    with Renderer(RendererConfig(batch_timeout_s=0.3, watchdog=False)) as r:
+        r.load(theta_programs + good_and_hanging()[3:])
+        r.render(RenderRequest([0, 1], [1.0, 1.0], 16, 16))  # compiled before the timing
+        with pytest.raises(RenderTimeoutError, match="hang"):  # seconds of work: a hang
+            r.render(RenderRequest([0, 1, 2, 2, 2, 2], [1.0] * 6, RES, RES))
+        assert [p.status for p in r.programs()] == ["ok", "ok", "timeout"]
+        assert r.render(RenderRequest([0, 1], [1.0] * 2, 16, 16)).shape == (2, 3, 16, 16)

@@ -21,7 +21,8 @@ from train.data.folder import ImageFolderSource
 from train.data.latent import LatentViewSource, load_generator
 from train.data.live import LiveProgramSource
 from train.data.program_views import ProgramTimeViewSource
-from train.data.render_protocol import ProgramRenderer
+from train.data.render_protocol import ProgramParameters, ProgramRenderer
+from train.data.theta_views import ProgramThetaViewSource
 from train.data.time_sampling import probe_times
 from train.errors import ConfigError, TrainError
 from train.registry import choose
@@ -89,6 +90,14 @@ def _program_time(cfg: DataConfig, ctx: SourceContext) -> BatchSource:
                                  frames_per_program=frames, seed=ctx.seed, rank=ctx.rank)
 
 
+def _program_theta(cfg: DataConfig, ctx: SourceContext) -> BatchSource:
+    renderer = ctx.renderer or open_renderer(cfg, ctx.device, ctx.meter)
+    frames = -(-cfg.images_per_epoch // renderer.num_programs)
+    return ProgramThetaViewSource(renderer, cfg.live, batch_size=ctx.batch_size,
+                                  steps_per_epoch=_virtual_steps(cfg, ctx),
+                                  frames_per_program=frames, seed=ctx.seed, rank=ctx.rank)
+
+
 def _virtual_steps(cfg: DataConfig, ctx: SourceContext) -> int:
     steps = cfg.images_per_epoch // (ctx.batch_size * ctx.world_size)
     if steps == 0:
@@ -130,7 +139,8 @@ def open_renderer(cfg: DataConfig, device: torch.device | None = None,
     log.info("live rendering %d programs on %s", live.num_programs, live.renderer.device_name)
     where = torch.device("cuda", cuda_device) if cuda_device is not None else torch.device("cpu")
     return ProgramRenderer(render=live, num_programs=live.num_programs, device=where,
-                           close=live.close)
+                           close=live.close,
+                           parameters=[_parameters(box) for box in live.parameter_boxes()])
 
 
 def _check_live_inputs(cfg: DataConfig) -> None:
@@ -183,9 +193,17 @@ def _drop_dull(live, cfg: DataConfig, meter: Meter) -> None:
                     live.num_programs + len(dropped), names, more)
 
 
+def _parameters(box) -> ProgramParameters | None:
+    """render_vk's (values, lows, highs) lists of one program as float32 tensors."""
+    if box is None:
+        return None
+    return ProgramParameters(*(torch.tensor(v, dtype=torch.float32) for v in box))
+
+
 SOURCES: dict[str, Callable[[DataConfig, SourceContext], BatchSource]] = {
     "folder": _folder,
     "latent": _latent,
     "live": _live,
     "program_time": _program_time,
+    "program_theta": _program_theta,
 }

@@ -17,12 +17,17 @@ Contract:
     Same (program, time) -> same pixels: sources rely on it for fixed datasets and exact resume.
     A renderer raises an exception (render_vk's RenderError) instead of returning placeholders.
 
+Programs with latent parameters (``glsl_transpile.theta``) also take ``params``: one (P_p,)
+float32 CPU tensor per image, that image's theta (None: the programs' own values). The
+renderer says which programs have parameters, and their priors, in
+``ProgramRenderer.parameters``.
+
 Nothing here imports a renderer; `train.data.build` asks for one only for live sources.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import NamedTuple, Protocol
 
 import torch
@@ -30,9 +35,18 @@ from torch import Tensor
 
 
 class RenderFn(Protocol):
-    def __call__(self, program_ids: Tensor, times_seconds: Tensor) -> Tensor:
+    def __call__(self, program_ids: Tensor, times_seconds: Tensor,
+                 params: Sequence[Tensor] | None = None) -> Tensor:
         """(N,) int64, (N,) float32 seconds, both on CPU -> (N, 3, H, W) uint8; see module doc."""
         ...
+
+
+class ProgramParameters(NamedTuple):
+    """One program's theta: baked ``values`` and its prior box ``[low, high]``, (P,) float32."""
+
+    values: Tensor
+    low: Tensor
+    high: Tensor
 
 
 class ProgramRenderer(NamedTuple):
@@ -41,9 +55,12 @@ class ProgramRenderer(NamedTuple):
     ``device`` is where its images are, when known: a CUDA device lets sources prepare the next
     batch on a side stream while the current one trains. ``close``, when given, frees the
     renderer (the source that was given it calls it when training ends: the trainer owns it).
+    ``parameters``, when known, has one entry per program: its ``ProgramParameters``, or None
+    for a program without theta.
     """
 
     render: RenderFn
     num_programs: int
     device: torch.device | None = None
     close: Callable[[], None] | None = None
+    parameters: Sequence[ProgramParameters | None] | None = None

@@ -130,7 +130,7 @@ def test_live_config_with_a_handed_renderer_builds_the_live_source():
 
 def test_unknown_source_lists_valid_names():
     cfg = load_config(None, ["data.source=web"])
-    with pytest.raises(ConfigError, match="folder, latent, live, program_time"):
+    with pytest.raises(ConfigError, match="folder, latent, live, program_theta, program_time"):
         build_source(cfg.data, SourceContext(8, 0, 0, 1, torch.device("cpu")))
 
 
