@@ -4,7 +4,9 @@ A cell is one point of the grid (method, programs, mixing, data mode, epochs, se
 run folder. A pretraining dataset is one (programs, image budget, resolution, mixing, seed)
 combination: rendered to disk once and reused by every method (and by live cells, as the list
 of programs to render from). Program subsets are deterministic per seed and nested: the 4
-programs of seed s are the first 4 of its 16. Nothing here renders, trains or reads images.
+programs of seed s are the first 4 of its 16. A subset is a list of program files, or of
+generated programs (``synth:1@SEED``, one per line of its manifest). Nothing here renders,
+trains or reads images.
 """
 from __future__ import annotations
 
@@ -12,16 +14,12 @@ import dataclasses
 import hashlib
 import itertools
 import json
-import re
 from typing import Iterator, Sequence
 
 import numpy as np
 
 from eval.errors import StudyError
 from eval.study_config import LABELLED_METHODS, StudyConfig
-
-SYNTH_RE = re.compile(r"^synth:(\d+)@(\d+)$")
-
 
 @dataclasses.dataclass(frozen=True)
 class Cell:
@@ -75,37 +73,23 @@ def skip_reason(cell: Cell) -> str | None:
 
 
 def choose_programs(available: Sequence[str], count: int, seed: int) -> list[str]:
-    """``count`` of ``available`` (program files), the first ``count`` of a seeded permutation.
+    """``count`` of ``available`` (program files or ``synth:1@SEED`` specs), the first
+    ``count`` of a seeded permutation.
 
     Raises:
         StudyError: fewer programs available than asked.
     """
     if count > len(available):
-        raise StudyError(f"{count} programs asked, the source has {len(available)} that compile")
+        raise StudyError(f"grid.programs asks for {count} programs, pretrain.programs has only "
+                         f"{len(available)} (that compile, for files)")
     order = np.random.default_rng(seed).permutation(len(available))
     return [available[i] for i in order[:count]]
 
 
-def synth_subset(spec: str, count: int, seed: int) -> str:
-    """The generated-program spec of a subset: ``synth:COUNT@SEED`` with the pool's seed moved
-    by the cell's seed, so that seeds draw different programs.
-
-    Raises:
-        StudyError: ``spec`` is not ``synth:COUNT@SEED``, or generates fewer than ``count``.
-    """
-    match = SYNTH_RE.match(spec)
-    if match is None:
-        raise StudyError(f"not a generated-program spec (synth:COUNT@SEED): {spec!r}")
-    pool, base = int(match.group(1)), int(match.group(2))
-    if count > pool:
-        raise StudyError(f"{count} programs asked, {spec} generates {pool}")
-    return f"synth:{count}@{base + seed}"
-
-
 @dataclasses.dataclass(frozen=True)
 class DatasetPlan:
-    """A pretraining dataset: ``count`` programs (``programs``: their files, or one
-    generated-program spec), the image budget, render size, time sampling, mixing and seed.
+    """A pretraining dataset: ``count`` programs (``programs``: their files or generated-program
+    specs), the image budget, render size, time sampling, mixing and seed.
     ``key`` names its cache folder."""
 
     count: int
@@ -122,10 +106,6 @@ class DatasetPlan:
         return max(1, self.images // self.count)
 
     @property
-    def synthetic(self) -> bool:
-        return bool(SYNTH_RE.match(self.programs[0]))
-
-    @property
     def key(self) -> str:
         digest = hashlib.sha256(json.dumps(dataclasses.asdict(self), sort_keys=True).encode())
         mix = "raw" if self.mixup_k == 1 else f"mix{self.mixup_k}"
@@ -134,13 +114,9 @@ class DatasetPlan:
 
 
 def dataset_plan(cfg: StudyConfig, cell: Cell, available: Sequence[str]) -> DatasetPlan:
-    """The pretraining dataset of ``cell``: its programs drawn from ``available`` (files) or,
-    for generated programs, the subset spec (see :func:`synth_subset`)."""
-    source = cfg.pretrain.programs
-    if SYNTH_RE.match(source):
-        programs: tuple[str, ...] = (synth_subset(source, cell.programs, cell.seed),)
-    else:
-        programs = tuple(choose_programs(available, cell.programs, cell.seed))
+    """The pretraining dataset of ``cell``: its programs drawn from ``available`` (see
+    ``eval.study_data.available_programs``)."""
+    programs = tuple(choose_programs(available, cell.programs, cell.seed))
     return DatasetPlan(cell.programs, programs, cfg.pretrain.images, cfg.pretrain.resolution,
                        cfg.pretrain.time_sampling, cell.mixup_k, cell.seed)
 
@@ -148,8 +124,7 @@ def dataset_plan(cfg: StudyConfig, cell: Cell, available: Sequence[str]) -> Data
 def render_argv(plan: DatasetPlan, manifest: str, out: str) -> list[str]:
     """The ``python -m render_vk.render`` command line of a dataset on disk: per-program folders
     (program = class) for raw images, a flat folder of ``--total`` images for MixUp."""
-    source = plan.programs[0] if plan.synthetic else manifest
-    argv = [source, "--out", out, "--resolution", str(plan.resolution),
+    argv = [manifest, "--out", out, "--resolution", str(plan.resolution),
             "--time-sampling", plan.time_sampling, "--seed", str(plan.seed), "--quiet"]
     if plan.mixup_k == 1:
         return argv + ["--samples", str(plan.samples_per_program)]

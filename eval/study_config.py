@@ -66,7 +66,8 @@ class PretrainConfig:
     """The pretraining data and how each method is trained on it.
 
     ``programs``: ``builtin`` (the built-in pack), a folder or manifest of programs, or
-    generated programs ``synth:COUNT@SEED``. ``images``: the image budget of every cell.
+    generated programs ``synth:COUNT@SEED`` (``glsl_transpile.synth``); every cell draws its
+    subset from these. ``images``: the image budget of every cell.
     ``overrides``: ``a.b=v`` strings applied to every method's recipe (after the study's own
     settings: data path, resolution, run folder, seed, epochs). ``data_dir``: where rendered
     datasets are cached ("" = ``<out_dir>/data``).

@@ -13,30 +13,42 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from eval.errors import StudyError
-from eval.study_cells import SYNTH_RE, DatasetPlan, render_argv
+from eval.study_cells import DatasetPlan, render_argv
 from glsl_transpile.plumbing.atomic import write_text
 
 log = logging.getLogger(__name__)
 
 DONE_NAME = "done.json"
-MANIFEST_NAME = "programs.txt"
+# .list: always read as a manifest (a .txt is one only when every line looks like a file path,
+# which generated-program lines do not)
+MANIFEST_NAME = "programs.list"
 IMAGES_DIR = "images"
 MIX_CLASS = "mix"  # the one class folder of a MixUp dataset (its images carry no program)
 
 
 def available_programs(source: str) -> list[str]:
-    """The program files of ``source`` that compile, sorted by program name.
+    """What cells draw their programs from, as manifest lines: program files that compile,
+    sorted by program name, or generated programs one by one.
 
     ``builtin``: the built-in pack (tested to compile); a folder or manifest: every program
-    file in it that compiles (SPIR-V cache used); ``synth:COUNT@SEED``: [] (subsets are specs).
+    file in it that compiles (SPIR-V cache used); ``synth:COUNT@SEED``: ``synth:1@SEED``,
+    ``synth:1@SEED+1``, ... (nothing generated here: compiling is the render's job).
 
     Raises:
-        StudyError: no program compiles, or a source file holds several programs (a
-            Shadertoy JSON list), which a manifest of files cannot name one by one.
+        StudyError: no program compiles, a source file holds several programs (a Shadertoy
+            JSON list), which a manifest of files cannot name one by one, or a malformed
+            ``synth:`` spec.
     """
-    if SYNTH_RE.match(source):
-        return []
     from glsl_transpile import SpirvCache, compile_programs, load_builtin_pack, load_sources
+    from glsl_transpile.errors import ShaderSourceError
+    from glsl_transpile.synth.spec import is_spec, parse_spec
+
+    if is_spec(source):
+        try:
+            count, first = parse_spec(source)
+        except ShaderSourceError as err:
+            raise StudyError(f"pretrain.programs: {err}") from None
+        return [f"synth:1@{seed}" for seed in range(first, first + count)]
 
     if source == "builtin":
         programs = load_builtin_pack()
@@ -58,13 +70,13 @@ def dataset_folder(root: Path, plan: DatasetPlan) -> Path:
 
 
 def write_manifest(folder: Path, plan: DatasetPlan) -> Path:
-    """``folder/programs.txt``: the plan's program files (or its generated-program spec)."""
+    """``folder/programs.list``: the plan's programs, one file or generated program a line."""
     return write_text(folder / MANIFEST_NAME, "".join(f"{p}\n" for p in plan.programs))
 
 
 def live_programs(folder: Path, plan: DatasetPlan) -> list[str]:
-    """What a live cell renders from: the manifest, or the generated-program spec."""
-    return [plan.programs[0]] if plan.synthetic else [str(write_manifest(folder, plan))]
+    """What a live cell renders from: the plan's manifest."""
+    return [str(write_manifest(folder, plan))]
 
 
 def render_dataset(folder: Path, plan: DatasetPlan) -> dict[str, Any]:

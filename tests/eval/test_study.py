@@ -15,14 +15,15 @@ import yaml
 from PIL import Image
 
 import eval.study_cell as study_cell
+import eval.study_data as study_data
 from eval.backbones import load_backbone
 from eval.config import BackboneConfig, as_dict
+from eval.errors import StudyError
 from eval.study import main
-from eval.study_cells import (Cell, Skipped, cells, choose_programs, dataset_plan, render_argv,
-                              synth_subset)
+from eval.study_cells import Cell, Skipped, cells, choose_programs, dataset_plan, render_argv
 from eval.study_config import StudyConfig, load_study_config
-from eval.study_data import available_programs
 from eval.study_report import markdown_table
+from glsl_transpile import load_sources
 from glsl_transpile.plumbing.config import ConfigError
 from train.checkpoint import seed_everything
 
@@ -206,9 +207,26 @@ def test_program_subsets_are_deterministic_nested_and_seeded():
     four, sixteen = choose_programs(files, 4, seed=0), choose_programs(files, 16, seed=0)
     assert four == choose_programs(files, 4, seed=0) and sixteen[:4] == four
     assert choose_programs(files, 4, seed=1) != four
-    assert synth_subset("synth:1000@7", 16, seed=2) == "synth:16@9"
-    with pytest.raises(Exception, match="20 that compile"):
+    with pytest.raises(StudyError, match="pretrain.programs has only 20"):
         choose_programs(files, 21, seed=0)
+
+
+def test_generated_programs_are_drawn_one_by_one_from_the_specs_programs(tmp_path):
+    """A subset of synth:COUNT@SEED is any COUNT of its programs, listed in a manifest the
+    render CLI and live training read; seeds draw different programs."""
+    pool = study_data.available_programs("synth:1000@7")
+    assert len(pool) == 1000 and pool[0] == "synth:1@7" and pool[-1] == "synth:1@1006"
+    cfg = load_study_config(None, ["pretrain.programs=synth:1000@7"])
+    plans = [dataset_plan(cfg, Cell("simclr", 3, 1, "disk", seed, None), pool)
+             for seed in (0, 1)]
+    assert set(plans[0].programs).isdisjoint(plans[1].programs)
+    manifest = study_data.write_manifest(tmp_path, plans[0])
+    names = [s.name for s in load_sources([str(manifest)])]
+    seeds = [int(p.split("@")[1]) for p in plans[0].programs]
+    assert names == [s.name for s in load_sources([f"synth:1@{n}" for n in seeds])]
+    assert len(set(names)) == 3
+    with pytest.raises(StudyError, match="pretrain.programs"):
+        study_data.available_programs("synth:many")
 
 
 def test_dataset_plans_and_render_command_lines():
@@ -276,7 +294,7 @@ def test_cpu_recipes_build_every_cells_configs_without_training(name, runnable, 
     items = list(cells(cfg))
     todo = [item for item in items if isinstance(item, Cell)]
     assert (len(todo), len(items) - len(todo)) == (runnable, skipped)
-    available = available_programs(cfg.pretrain.programs)
+    available = study_data.available_programs(cfg.pretrain.programs)
     for cell in todo:
         plan = dataset_plan(cfg, cell, available)
         tcfg = study_cell.train_config(cfg, cell, study_cell.data_overrides(cfg, cell, plan))
