@@ -25,6 +25,7 @@ from eval.pictures import contact_sheet
 from eval.program_metrics import (colourfulness, gzip_bytes, jpeg_bytes, pixel_crop_distance,
                                   self_distance)
 from eval.program_renders import render_programs
+from glsl_transpile.plumbing import command_line
 
 log = logging.getLogger("eval.corpus_compare")
 METRICS = ("jpeg_kb", "gzip_kb", "self_distance", "colourfulness")
@@ -95,15 +96,15 @@ def histogram_figure(path: Path, per_corpus: dict[str, dict[str, np.ndarray]]) -
 
 
 def _parser() -> argparse.ArgumentParser:
-    ap = argparse.ArgumentParser(prog="python -m eval.corpus_compare", description=__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("corpora", nargs="+", metavar="NAME=SOURCE")
-    ap.add_argument("--out", type=Path, required=True)
+    ap = command_line.new_parser("python -m eval.corpus_compare", __doc__)
+    ap.add_argument("corpora", nargs="+", metavar="NAME=SOURCE",
+                    help="a corpus: its name and any source the loaders take, or builtin")
+    ap.add_argument("--out", type=Path, required=True, help="output folder")
     ap.add_argument("--programs", type=int, default=64, help="random programs per corpus")
     ap.add_argument("--times", default="1.0,3.0", help="render times in seconds")
-    ap.add_argument("--resolution", type=int, default=384)
+    ap.add_argument("--resolution", type=int, default=384, help="image side (Table 1: 384)")
     ap.add_argument("--sheet", default=None, help="corpus NAME of the 64-program contact sheet")
-    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--seed", type=int, default=0, help="seed of the program choice")
     return ap
 
 

@@ -24,23 +24,24 @@ from tqdm import tqdm
 
 from eval import atomic, cli, report
 from eval.curation import KEPT, CurationConfig, count_reasons, curate
+from glsl_transpile.plumbing import command_line
 
 log = logging.getLogger("eval.curate")
 
 
 def _parser() -> argparse.ArgumentParser:
-    ap = argparse.ArgumentParser(prog="python -m eval.curate", description=__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = command_line.new_parser("python -m eval.curate", __doc__)
     ap.add_argument("sources", nargs="+", help="program files, folders, manifests or synth specs")
-    ap.add_argument("--out", type=Path, required=True)
-    ap.add_argument("--resolution", type=int, default=CurationConfig.resolution)
+    ap.add_argument("--out", type=Path, required=True, help="output folder")
+    ap.add_argument("--resolution", type=int, default=CurationConfig.resolution,
+                    help="side of the judged renders")
     ap.add_argument("--times", default=",".join(str(t) for t in CurationConfig.times_s),
                     help="fixed render times in seconds, comma-separated")
     ap.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE",
                     help="any CurationConfig field, e.g. --set slow_factor=20")
     ap.add_argument("--cache", default=None, help="SPIR-V cache folder (default: the user's)")
-    ap.add_argument("--no-cache", action="store_true")
-    ap.add_argument("--quiet", action="store_true")
+    ap.add_argument("--no-cache", action="store_true", help="compile without the SPIR-V cache")
+    ap.add_argument("--quiet", action="store_true", help="no progress bars, warnings only")
     return ap
 
 

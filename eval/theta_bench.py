@@ -12,7 +12,6 @@ separate programs can move a pixel by one level).
 """
 from __future__ import annotations
 
-import argparse
 import dataclasses
 import json
 import os
@@ -22,6 +21,8 @@ from pathlib import Path
 
 import numpy as np
 import torch
+
+from glsl_transpile.plumbing import command_line
 
 
 def sample_thetas(parameters, count: int, seed: int) -> list[list[float]]:
@@ -77,13 +78,12 @@ def run(seed: int, count: int, res: int, t_seconds: float) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m eval.theta_bench", description=__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = command_line.new_parser("python -m eval.theta_bench", __doc__)
     ap.add_argument("--seed", type=int, default=0, help="seed of the structure")
     ap.add_argument("--count", type=int, default=64, help="thetas (programs) N")
-    ap.add_argument("--resolution", type=int, default=64)
+    ap.add_argument("--resolution", type=int, default=64, help="image side")
     ap.add_argument("--time", type=float, default=1.0, help="iTime of every image, seconds")
-    ap.add_argument("--json", type=Path, default=None)
+    ap.add_argument("--json", type=Path, default=None, help="also write the figures here")
     args = ap.parse_args(argv)
     os.environ.setdefault("MESA_SHADER_CACHE_DISABLE", "true")
     result = run(args.seed, args.count, args.resolution, args.time)

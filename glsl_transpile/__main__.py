@@ -1,7 +1,8 @@
 """``python -m glsl_transpile SOURCE... [--out DIR]``: compile programs to SPIR-V kernels.
 
 Compiles in sandboxed worker processes (deadline, memory and stack limits per program), cached
-on disk, with a progress bar. Writes ``DIR/<name>.spv`` and ``DIR/report.json`` (per program:
+on disk, with a progress bar. Writes ``DIR/<name>.spv`` (a multi-pass program's Image pass; its
+buffer passes in frame order as ``DIR/<name>-pass<i>.spv``) and ``DIR/report.json`` (per program:
 status, log, seconds, cached, origin, original_name; statuses as in ``glsl_transpile.status``).
 Bad programs are reported, not fatal, unless ``--strict``; a SOURCE that does not exist is an
 error (exit 2).
@@ -51,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     report: dict[str, dict] = {}
     failures: list[str] = []
 
-    def on_error(path, err) -> None:  # load_error, or unsupported (e.g. a multi-pass JSON)
+    def on_error(path, err) -> None:  # load_error, or unsupported (e.g. a Cube A pass)
         report[str(path)] = {"status": status_of(err), "log": str(err)}
         failures.append(f"{status_of(err)}: {err}")
 
@@ -72,6 +73,9 @@ def main(argv: list[str] | None = None) -> int:
             failures.append(f"{r.status}: {r.error}")
         if args.out and r.ok:
             write_bytes(Path(output_file(args.out, r.source.name, ".spv")), r.spirv)
+            for i, spirv in enumerate(r.pass_spirv):
+                write_bytes(Path(output_file(args.out, f"{r.source.name}-pass{i}", ".spv")),
+                            spirv)
     for line in failures:
         print(f"FAILED {line}", file=sys.stderr)
     if args.out:

@@ -14,7 +14,16 @@ compiled kernel against ``FRAME_DTYPE``.
   sample s's vector at ``_kParams[_kFrames[s]._kParamBase + i]`` (programs whose constants are
   latent variables: one kernel renders any parameter vector).
 - **Push constants** (``PUSH_BYTES``): width, height, first record of the dispatch, first
-  output image of the dispatch.
+  output image of the dispatch (a buffer pass's kernel: the word of ``_kPixels`` it sets to 1
+  when one of its invocations ran into the loop cap, see below).
+- **Set 1** (``CHANNELS_SET``), the same layout for every kernel: bindings 0..3
+  (``CHANNEL_BINDINGS``) are the channels as combined image samplers, declared ``sampler2D``,
+  ``samplerCube`` or ``sampler3D`` as the program's channel is (``channel_declaration``;
+  TwiGL's ``b``/``backbuffer`` is binding 0, ``b1`` binding 1); an unbound channel is a 1x1
+  texture of that kind reading (0, 0, 0, 1). Binding 4 (``BUFFER_OUT_BINDING``) is the rgba32f
+  storage image a buffer pass of a multi-pass program writes (pixel (x, y) at fragCoord
+  (x + 0.5, y + 0.5): row 0 at the bottom, as an OpenGL framebuffer); other kernels declare it
+  without using it, so their sets may leave it unwritten.
 - **Alpha byte** of a stored pixel: 255, or ``LOOP_CAPPED_ALPHA`` where the pixel's invocation
   ran into the loop-iteration cap of CPU drivers (``LOOP_CAP``, counted as ``loop_ticks``
   says); consumers see only RGB, the renderer reads the flag (``render_vk.watchdog``).
@@ -32,6 +41,10 @@ LOCAL_SIZE = TILE[0] * TILE[1]
 
 FRAMES_BINDING, PIXELS_BINDING, PARAMS_BINDING = 0, 1, 2
 BINDINGS = (FRAMES_BINDING, PIXELS_BINDING, PARAMS_BINDING)
+CHANNELS_SET = 1
+CHANNEL_BINDINGS = (0, 1, 2, 3)
+BUFFER_OUT_BINDING = 4
+SAMPLER_TYPES = {"2d": "sampler2D", "cube": "samplerCube", "3d": "sampler3D"}
 
 # (GLSL member, GLSL type, numpy field, numpy type) in declaration order; std430 with vec4s first
 # and then scalars, so numpy's packed layout is the std430 layout.
@@ -73,6 +86,16 @@ def workgroups(width: int, height: int, samples: int) -> tuple[int, int, int]:
     return (-(-width // tx), -(-height // ty), samples)
 
 
+def channel_layout(binding: int) -> str:
+    """The layout qualifier of channel ``binding`` (set 1)."""
+    return f"layout(set = {CHANNELS_SET}, binding = {binding})"
+
+
+def channel_declaration(binding: int, kind: str, name: str) -> str:
+    """The declaration of channel ``binding`` as a sampler of ``kind`` ("2d", "cube", "3d")."""
+    return f"{channel_layout(binding)} uniform {SAMPLER_TYPES[kind]} {name};"
+
+
 def glsl_declarations() -> str:
     """The GLSL text that declares the ABI (local size, record struct, buffers, push block)."""
     members = "\n".join(f"    {glsl_type} {name};" for name, glsl_type, _, _ in FRAME_FIELDS)
@@ -94,4 +117,6 @@ layout(std430, set = 0, binding = {PIXELS_BINDING}) writeonly buffer _KImageBloc
 layout(std430, set = 0, binding = {PARAMS_BINDING}) readonly buffer _KParamBlock {{ float _kParams[]; }};
 layout(push_constant) uniform _KPush {{
 {push}
-}} _kPush;"""
+}} _kPush;
+// The buffer a pass of a multi-pass program renders (set 1; unused by other kernels).
+layout(set = {CHANNELS_SET}, binding = {BUFFER_OUT_BINDING}, rgba32f) uniform writeonly image2D _kBufferOut;"""

@@ -9,6 +9,11 @@ cached or fresh, is checked against the static resource limits (``limits``).
 ``compile_programs`` never raises for one bad program: each result carries either the SPIR-V or
 the ``TranspileError`` that explains the failure (with the program name and the user's line,
 or the crash or deadline), and ``status`` says which (``status.py``).
+
+A multi-pass program is compiled as its units (``multipass.compile_units``: one kernel per pass,
+each cached and remembered on its own); its result holds the Image pass's kernel as ``spirv``
+and the buffer passes' as ``pass_spirv``, and fails if any pass fails (the error names the
+pass).
 """
 from __future__ import annotations
 
@@ -26,6 +31,7 @@ from .errors import (CompilerCrashError, CompilerUnavailableError, CompileTimeou
                      ShaderCompileError, TranspileError, UnsupportedShaderError)
 from .kernel import ComputeKernel, to_compute
 from .limits import CompileLimits, check_kernel_resources, check_source
+from .multipass import compile_units, plan
 from .outcomes import Outcome, OutcomeIndex
 from .sandbox import CompilePool, CompileReply, CompileRequest
 from .sources import SHADERTOY, ShaderSource
@@ -47,6 +53,8 @@ class CompiledProgram:
     seconds: float
     cached: bool
     spirv_key: str | None = None  # the kernel's key in the SPIR-V cache (when one is used)
+    pass_spirv: tuple[bytes, ...] = ()  # a multi-pass program's buffer-pass kernels, in order
+    pass_keys: tuple[str | None, ...] = ()  # their SPIR-V cache keys
 
     @property
     def ok(self) -> bool:
@@ -96,14 +104,69 @@ def compile_programs(sources: Sequence[ShaderSource], *, cache: SpirvCache | Non
     own = None if pool is not None else CompilePool(
         limits, min(jobs or min(8, os.cpu_count() or 1), max(1, len(sources))))
     try:
-        return _compile_all(sources, cache, limits, pool or own, progress)
+        units = [(i, unit) for i, src in enumerate(sources) for unit in compile_units(src)]
+        group = _Programs(sources, [i for i, _ in units], progress)
+        _compile_all([u for _, u in units], cache, limits, pool or own, group.unit_done)
+        return group.results()
     finally:
         if own is not None:
             own.close()
 
 
-def _compile_all(sources, cache, limits, pool, progress) -> list[CompiledProgram]:
-    results: list[CompiledProgram | None] = [None] * len(sources)
+class _Programs:
+    """Unit results gathered back into one result per program (``progress`` per program)."""
+
+    def __init__(self, sources: Sequence[ShaderSource], owners: list[int], progress):
+        self.sources, self.owners, self.progress = sources, owners, progress
+        self.parts: dict[int, dict[int, CompiledProgram]] = {}
+        self.done: dict[int, CompiledProgram] = {}
+        self.count = [owners.count(i) for i in range(len(sources))]
+        self.first = {}
+        for position, owner in enumerate(owners):
+            self.first.setdefault(owner, position)
+
+    def unit_done(self, position: int, result: CompiledProgram) -> None:
+        owner = self.owners[position]
+        parts = self.parts.setdefault(owner, {})
+        parts[position - self.first[owner]] = result
+        if len(parts) == self.count[owner]:
+            self.done[owner] = _assemble(self.sources[owner], [parts[k] for k in sorted(parts)])
+            if self.progress:
+                self.progress(self.done[owner])
+
+    def results(self) -> list[CompiledProgram]:
+        return [self.done[i] for i in range(len(self.sources)) if i in self.done]
+
+
+def _assemble(src: ShaderSource, parts: list[CompiledProgram]) -> CompiledProgram:
+    """The program's result from its units' (the last is the Image pass)."""
+    if len(parts) == 1 and not src.passes and parts[0].source == src:
+        return dataclasses.replace(parts[0], source=src)
+    image, buffers = parts[-1], parts[:-1]
+    labels = [u.label for u in plan(src).units]
+    failed = next(((p, label) for p, label in zip(parts, labels) if not p.ok), None)
+    error = None if failed is None else _in_pass(failed[0].error, failed[1], src)
+    return CompiledProgram(
+        src, image.kernel, image.spirv if error is None else None, error,
+        sum(p.seconds for p in parts), all(p.cached for p in parts), image.spirv_key,
+        tuple(p.spirv for p in buffers) if error is None else (),
+        tuple(p.spirv_key for p in buffers))
+
+
+def _in_pass(err: TranspileError, label: str, src: ShaderSource) -> TranspileError:
+    """``err`` of one pass of a Shadertoy multi-pass program, saying which pass (the line is
+    that pass's own)."""
+    if label == "Image" or not src.passes:
+        return err
+    if type(err) is ShaderCompileError:
+        return ShaderCompileError(err.shader, err.line, f"{label}: {err.message}", err.log)
+    if type(err) is UnsupportedShaderError:
+        return UnsupportedShaderError(err.shader, f"{label}: {err.message}", line=err.line)
+    return err
+
+
+def _compile_all(sources, cache, limits, pool, unit_done) -> None:
+    """Compile every source; ``unit_done(i, result)`` as each finishes."""
     index = OutcomeIndex(cache.directory, cache.version) if cache else None
     keys = [index.key(src, limits) for src in sources] if index else []
 
@@ -111,13 +174,11 @@ def _compile_all(sources, cache, limits, pool, progress) -> list[CompiledProgram
         if index is not None and result.spirv_key is None and result.kernel is not None \
                 and result.ok:
             result = dataclasses.replace(result, spirv_key=cache.key(result.kernel.glsl))
-        results[i] = result
         if index is not None and not (result.cached and result.kernel is None):
             _remember(index, keys[i], result)
         if not result.ok:
             log.warning("%s", result.error)
-        if progress:
-            progress(result)
+        unit_done(i, result)
 
     queue: deque[CompileRequest] = deque()
     for i, src in enumerate(sources):
@@ -137,7 +198,6 @@ def _compile_all(sources, cache, limits, pool, progress) -> list[CompiledProgram
             finish(request.key.index, step)
         else:
             queue.append(CompileRequest(step, step.source.name, step.kernel.glsl))
-    return [r for r in results if r is not None]
 
 
 def _known(src: ShaderSource, cache: SpirvCache, outcome: Outcome | None

@@ -36,7 +36,8 @@ _VERSION_300_RE = re.compile(r"^[ \t]*#[ \t]*version\s+300\s+es\b", re.M)
 _INCLUDE_RE = re.compile(r"^[ \t]*#[ \t]*include\b", re.M)
 
 
-_COMMENT_RE = re.compile(r"//[^\n]*|/\*.*?(?:\*/|\Z)", re.DOTALL)
+# a line comment goes on over a backslash-newline (lines are spliced before comments end)
+_COMMENT_RE = re.compile(r"//(?:\\\n|[^\n])*|/\*.*?(?:\*/|\Z)", re.DOTALL)
 # numbers are matched (and dropped) first, so that 1e5, 0x1F or 2.f yield no identifier
 _IDENT_RE = re.compile(f"{NUMBER_PATTERN}|({IDENT_PATTERN})")
 
@@ -94,8 +95,8 @@ def _variant(idents: frozenset[str], text: str, long_names: bool) -> str:
 def detect_twigl_mode(code: str) -> str:
     """The TwiGL mode of ``code`` (one of ``TWIGL_MODES``)."""
     text, idents = _code_only(code)
-    declared = set(_UNIFORM_RE.findall(text))
-    if declared:  # the user wrote the header: classic or geek
+    declared = set(_UNIFORM_RE.findall(text)) & (GEEK_UNIFORMS | CLASSIC_UNIFORMS)
+    if declared:  # the user wrote the header (a uniform of its own is not one): classic or geek
         base = "geek" if declared & GEEK_UNIFORMS and not declared & CLASSIC_UNIFORMS else "classic"
         return base + _variant(idents, text, long_names=(base == "classic"))
     if _VERSION_300_RE.search(text):

@@ -14,7 +14,7 @@ from . import theta
 from .kernel import template, twigl_wraps_main
 from .lexer import IDENT, tokenize
 from .rewrite import zero_initialise
-from .sources import SHADERTOY, ShaderSource
+from .sources import BUFFER, SHADERTOY, ShaderSource
 
 _SAMPLER_GLSL = {"2d": "sampler2D", "cube": "samplerCube", "3d": "sampler3D"}
 
@@ -42,6 +42,8 @@ void main() {
     _kOut = vec4(color.rgb, 1.0);
 }
 """
+# a buffer pass keeps its alpha (it renders into an RGBA float texture)
+_SHADERTOY_BUFFER_MAIN = _SHADERTOY_MAIN.replace("vec4(color.rgb, 1.0)", "color")
 _GEEK_CHUNK = ("precision highp float;uniform vec2 r;uniform vec2 m;uniform float t;"
                "uniform float f;uniform float s;")
 
@@ -90,7 +92,7 @@ def to_fragment(src: ShaderSource, *, desktop: bool = True,
                            for i, c in enumerate(src.channels))
         common = src.common + "\n" if src.common else ""
         text = _SHADERTOY_HEADER + samplers + common + "#line 1\n" + src.code + "\n" + \
-            _SHADERTOY_MAIN
+            (_SHADERTOY_BUFFER_MAIN if src.target == BUFFER else _SHADERTOY_MAIN)
         return FragmentProgram(src.name, text, "iResolution", "iTime", "iFrame", "iMouse", True,
                                params)
     base, _, variant = src.mode.partition("_")

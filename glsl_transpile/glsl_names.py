@@ -18,14 +18,15 @@ SAMPLER_TYPES = {
 }
 BASIC_TYPES = set(SCALARS) | set(VECTORS) | MATRICES
 
-# texture built-ins (WebGL 1 spellings included); every call goes to our channel functions
+# texture built-ins that a kernel cannot call as they are: implicit-LOD sampling (no
+# derivatives in compute: the prelude samples with textureGrad over the pixel quad) and the
+# WebGL 1 spellings; they go to the prelude's ``_kt_`` functions. textureLod, textureGrad,
+# texelFetch, textureSize, textureGather... are the built-ins themselves.
 TEXTURE_FUNCTIONS = {
-    "texture", "texture2D", "texture2DLod", "texture2DProj", "texture2DProjLod", "textureCube",
-    "textureCubeLod", "texture3D", "texture2DLodEXT", "texture2DProjLodEXT", "textureCubeLodEXT",
-    "texture2DGradEXT", "texture2DProjGradEXT", "textureCubeGradEXT", "textureLod", "textureProj",
-    "textureProjLod", "textureGrad", "textureProjGrad", "textureOffset", "textureLodOffset",
-    "textureGradOffset", "textureProjOffset", "texelFetch", "texelFetchOffset", "textureSize",
-    "textureGather", "textureGatherOffset", "textureQueryLod", "textureQueryLevels", "shadow2D",
+    "texture", "textureProj", "textureOffset", "texture2D", "texture2DProj", "texture2DLod",
+    "texture2DProjLod", "textureCube", "textureCubeLod", "texture3D", "texture3DLod",
+    "texture2DLodEXT", "texture2DProjLodEXT", "textureCubeLodEXT", "texture2DGradEXT",
+    "texture2DProjGradEXT", "textureCubeGradEXT",
 }
 DERIVATIVES = {"dFdx", "dFdy", "fwidth", "dFdxFine", "dFdyFine", "fwidthFine", "dFdxCoarse",
                "dFdyCoarse", "fwidthCoarse"}
@@ -43,6 +44,11 @@ GLSL450_ONLY_KEYWORDS = {
     "uimage2D", "sampler1DArray", "samplerBuffer", "sampler2DMS", "atomic_uint", "coherent",
     "restrict", "readonly", "writeonly", "noperspective", "resource", "common", "partition",
     "active", "filter", "input", "output",
+    # Vulkan GLSL's separate sampler and texture types (GL_KHR_vulkan_glsl)
+    "sampler", "samplerShadow", "texture1D", "texture1DArray", "texture2DArray", "texture2DMS",
+    "texture2DMSArray", "textureCubeArray", "textureBuffer", "texture2DRect", "itexture2D",
+    "utexture2D", "itexture3D", "utexture3D", "itextureCube", "utextureCube", "subpassInput",
+    "subpassInputMS", "isubpassInput", "usubpassInput",
 }
 # keywords of ES 3.00 / 4.50 that were free identifiers in ES 1.00 (WebGL 1)
 ES300_NEW_KEYWORDS = {

@@ -2,12 +2,15 @@
 
 Layout of a kernel, by ``#line`` source-string number (glslang reports ``ERROR: S:L``):
 
-- string 0: the prelude (``templates/compute_prelude.glsl``), the platform's uniforms and, for
-  TwiGL geekest modes, the helper library;
+- string 0: the prelude (``templates/compute_prelude.glsl``), the platform's uniforms and channel
+  samplers (``abi.channel_declaration``), for TwiGL geekest modes the helper library, and the
+  built-in signatures of functions the program redefines (``overloads``);
 - string 1: the user's code, rewritten line-for-line (line L is the user's line L);
 - string 3: a Shadertoy "Common" pass, when there is one (placed before string 1);
 - string 2: the epilogue (``templates/compute_main.glsl``) that computes the pixel position,
-  sets the uniforms, runs the user's entry point and stores the pixel.
+  sets the uniforms, runs the user's entry point and stores the pixel (``target`` "image") or
+  the buffer texel (``target`` "buffer": one pass of a multi-pass program, see
+  ``multipass.compile_units``).
 
 Pure: ``ShaderSource`` in, text out; no files written, no device.
 """
@@ -20,8 +23,9 @@ from importlib import resources
 
 from . import abi, theta
 from .errors import UnsupportedShaderError
+from .media import bind
 from .rewrite import USER_MAIN, UserCode, rewrite_user_code
-from .sources import SHADERTOY, ShaderSource
+from .sources import BUFFER, SHADERTOY, ShaderSource
 
 USER_STRING = 1
 _MAIN_RE = re.compile(r"void\s+main\s*\(")  # as twigl.app tests it, on the raw code
@@ -37,6 +41,9 @@ _TWIGL_VALUES = {
 }
 _GEEK_CHUNK_UNIFORMS = [("vec2", "r"), ("vec2", "m"), ("float", "t"), ("float", "f"),
                         ("float", "s")]
+# TwiGL's sampler uniforms -> channel binding (its previous frame, and that of output 1)
+TWIGL_SAMPLERS = {"b": 0, "backbuffer": 0, "b0": 0, "backbuffer0": 0, "b1": 1, "backbuffer1": 1}
+_ALL_BUFFERS = frozenset(range(4))
 
 
 @dataclass(frozen=True)
@@ -94,23 +101,67 @@ def to_compute(src: ShaderSource, *, unconst_lines: frozenset[int] = frozenset()
         code = src.common + "\n" + code
     user = rewrite_user_code(code, webgl1=is_webgl1(src),
                              rename_main=src.kind != SHADERTOY,
-                             unconst_lines=frozenset(n + common_lines for n in unconst_lines))
+                             unconst_lines=frozenset(n + common_lines for n in unconst_lines),
+                             sampler_layout=_sampler_layout(src))
     if src.kind == SHADERTOY:
         # a main() of the user's (outside inactive #if blocks) clashes with ours: glslang
         # reports it, and compile_program turns that into UnsupportedShaderError
-        platform, setter = template("shadertoy_uniforms.glsl"), ""
+        platform, setter = _shadertoy_platform(src), ""
     else:
         if not user.has_main:
             raise UnsupportedShaderError(src.name, "TwiGL program without a main() function")
         platform, setter = _twigl_platform(src), _twigl_setter(src, user)
-    undef = "\n".join(f"#undef {m}" for m in user.macros)
+    if src.target == BUFFER:
+        platform = "#define _K_BUFFER_TARGET 1\n" + platform
+    # a golfed mainImage may be a macro: the platform's call expands it (and the macros its
+    # body uses), so then the program's macros stay defined, as on Shadertoy
+    macro_main = src.kind == SHADERTOY and "mainImage" in user.macros
+    undef = "" if macro_main else "\n".join(f"#undef {m}" for m in user.macros)
     lines = user.code.split("\n")
     common_part = ([f"#line 1 {COMMON_STRING}", "\n".join(lines[:common_lines])]
                    if common_lines else [])
-    parts = [prelude(), platform, *common_part,
+    parts = [prelude(), platform, user.forwarders, *common_part,
              f"#line 1 {USER_STRING}", "\n".join(lines[common_lines:]),
              "#line 1 2", undef, setter, _epilogue(src, user)]
     return ComputeKernel(name=src.name, glsl="\n".join(parts))
+
+
+def _shadertoy_platform(src: ShaderSource) -> str:
+    """Shadertoy's uniforms, with iChannel0..3 declared as the program's channels are and
+    ``iChannelResolution`` the size of what each is bound to (0 when unbound)."""
+    inputs = src.inputs or (None,) * 4
+    declarations, sizes = [], []
+    for i, (inp, kind) in enumerate(zip(inputs, src.channels)):
+        declarations.append(abi.channel_declaration(i, kind, f"iChannel{i}"))
+        if not bind(inp, _ALL_BUFFERS, kind).bound:
+            sizes.append("vec3(0.0)")
+        elif kind == "3d":
+            sizes.append(f"vec3(textureSize(iChannel{i}, 0))")
+        else:
+            sizes.append(f"vec3(textureSize(iChannel{i}, 0), 1.0)")
+    text = template("shadertoy_uniforms.glsl").replace("/*@CHANNELS@*/", "\n".join(declarations))
+    return text.replace("/*@CHANNEL_RESOLUTION@*/", f"vec3[4]({', '.join(sizes)})")
+
+
+def _sampler_layout(src: ShaderSource):
+    """The binding of a sampler uniform the program declares: TwiGL's own names have theirs;
+    any other ``sampler2D`` shares a binding that nothing is bound to (it reads (0, 0, 0, 1),
+    as an unset sampler would); other sampler types cannot be bound."""
+    inputs = src.inputs or (None,) * 4
+    if src.kind == SHADERTOY:
+        free = [i for i in (3, 2, 1, 0) if src.channels[i] == "2d"
+                and not bind(inputs[i], _ALL_BUFFERS).bound]
+    else:
+        free = [3, 2]
+
+    def layout(type_name: str, name: str) -> str:
+        if src.kind != SHADERTOY and name in TWIGL_SAMPLERS:
+            return abi.channel_layout(TWIGL_SAMPLERS[name])
+        if type_name != "sampler2D" or not free:
+            raise UnsupportedShaderError(src.name, f"the program's own sampler uniform {name!r} "
+                                                   f"({type_name}) cannot be bound")
+        return abi.channel_layout(free[0])
+    return layout
 
 
 def _twigl_platform(src: ShaderSource) -> str:
@@ -120,7 +171,7 @@ def _twigl_platform(src: ShaderSource) -> str:
     if base in ("geeker", "geekest"):
         lines += [f"{t} {n};" for t, n in _GEEK_CHUNK_UNIFORMS]
         channels = ["b0", "b1"] if variant == "mrt" else ["b"]
-        lines += [f"_KChannel {c};" for c in channels]
+        lines += [abi.channel_declaration(TWIGL_SAMPLERS[c], "2d", c) for c in channels]
         if variant == "300es":
             lines.append("vec4 o = vec4(0.0);")
         elif variant == "mrt":

@@ -18,7 +18,7 @@ IDENT_PATTERN = r"[A-Za-z_][A-Za-z0-9_]*"
 _TOKEN_RE = re.compile(
     r"""
     (?P<space>(?:[ \t\r\f\v]|\\\r?\n)+|\n)
-  | (?P<comment>//[^\n]*|/\*.*?(?:\*/|\Z))
+  | (?P<comment>//(?:\\\n|[^\n])*|/\*.*?(?:\*/|\Z))
   | (?P<number>""" + NUMBER_PATTERN + r""")
   | (?P<ident>""" + IDENT_PATTERN + r""")
   | (?P<op><<=|>>=|\+\+|--|<<|>>|<=|>=|==|!=|&&|\|\||\^\^|\+=|-=|\*=|/=|%=|&=|\|=|\^=|\#\#|[^\sA-Za-z0-9_])

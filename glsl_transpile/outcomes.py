@@ -74,7 +74,7 @@ class OutcomeIndex:
     def key(self, src: ShaderSource, limits: CompileLimits) -> str:
         h = hashlib.sha256(self._salt)
         for part in (src.kind, src.mode, src.code, src.common, "|".join(src.channels),
-                     str(len(src.theta)), repr(limits)):
+                     str(len(src.theta)), repr(src.inputs), src.target, repr(limits)):
             h.update(part.encode("utf-8"))
             h.update(b"\0")
         return h.hexdigest()

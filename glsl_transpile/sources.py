@@ -4,7 +4,8 @@ Accepted inputs:
 
 - raw Shadertoy image code (a file that defines ``mainImage``): ``.glsl .frag .fragment .fs .txt``;
 - Shadertoy API JSON: ``{"Shader": {"info": ..., "renderpass": [...]}}``, the inner object, or a
-  list of either; single-pass image programs load, anything else is an ``UnsupportedShaderError``;
+  list of either: the Image pass, Buffer A-D and Common passes with every channel input
+  (``shadertoy_json.py``); other pass types are an ``UnsupportedShaderError``;
 - raw TwiGL code in any of its twelve modes (detected from the code, or given explicitly);
 - the Shaders-21k code folder: Shadertoy JSON ``.fragment`` files and TwiGL fragments
   (``fragments/<name>.fragment`` beside ``modes/<name>.fragment``);
@@ -22,6 +23,7 @@ This module reads files; it never touches a device.
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import re
@@ -34,6 +36,7 @@ from typing import Iterable
 from . import detect
 from .theta import baked_theta
 from .errors import ShaderSourceError, UnsupportedShaderError
+from .inputs import BufferPass, ChannelInput
 from .program_names import assign_unique_names, safe_folder_name
 
 SHADERTOY = "shadertoy"
@@ -51,9 +54,7 @@ MAX_CODE_BYTES = 512 << 10
 MAX_MANIFEST_DEPTH = 16
 _MANIFEST_CHAIN: ContextVar[tuple[str, ...]] = ContextVar("manifest_chain", default=())
 
-# Shadertoy input "ctype" -> how the channel is sampled
-CHANNEL_TYPES = {"texture": "2d", "buffer": "2d", "keyboard": "2d", "webcam": "2d", "video": "2d",
-                 "music": "2d", "musicstream": "2d", "mic": "2d", "cubemap": "cube", "volume": "3d"}
+IMAGE, BUFFER = "image", "buffer"  # what a kernel writes: the image, or a buffer (multi-pass)
 
 
 @dataclass(frozen=True)
@@ -61,8 +62,14 @@ class ShaderSource:
     """One program. ``mode`` is a TwiGL mode name (see ``detect.TWIGL_MODES``) or "" for Shadertoy.
 
     ``channels`` gives the sampler kind of iChannel0..3 ("2d", "cube", "3d") when known (JSON).
+    ``inputs`` says what each of iChannel0..3 reads (``inputs.ChannelInput``, None for an empty
+    channel; ``()``: nothing is known, every channel is unbound, as for raw code).
+    ``passes`` are a multi-pass program's Buffer A-D passes (``inputs.BufferPass``, in frame
+    order); ``code`` and ``inputs`` are then its Image pass. ``target`` is what the kernel of
+    this record writes: ``"image"``, or ``"buffer"`` for one pass of a multi-pass program
+    (``multipass.compile_units``).
     ``origin`` is where it came from (a path, ``path#index`` or "<string>").
-    ``common`` is a Shadertoy "Common" pass: code the platform puts before the image code.
+    ``common`` is a Shadertoy "Common" pass: code the platform puts before every pass's code.
     ``theta`` holds the values of the program's latent parameters when it declares some (a
     generated program, ``glsl_transpile.synth``); the kernel then reads them per sample.
     ``name`` is always a safe folder name: the name given is passed through
@@ -79,11 +86,18 @@ class ShaderSource:
     common: str = ""
     theta: tuple[float, ...] = ()
     original_name: str = ""
+    inputs: tuple[ChannelInput | None, ...] = ()
+    passes: tuple[BufferPass, ...] = ()
+    target: str = IMAGE
 
     def __post_init__(self):
         # frozen: the only way to derive fields; a name can never be used unsafely as a path
         object.__setattr__(self, "original_name", self.original_name or self.name)
         object.__setattr__(self, "name", safe_folder_name(self.name))
+        if self.inputs:  # the declared kinds follow what is connected
+            object.__setattr__(self, "channels", tuple(
+                inp.kind if inp is not None else kind
+                for inp, kind in zip(self.inputs, self.channels)))
 
 
 def from_code(code: str, name: str, *, kind: str | None = None, mode: str | None = None,
@@ -116,15 +130,14 @@ def from_code(code: str, name: str, *, kind: str | None = None, mode: str | None
                         origin=origin, theta=baked_theta(code))
 
 
-def source_bytes(code: str, common: str = "") -> int:
-    """The UTF-8 size of a program's text (code plus Common pass)."""
-    return len(code.encode("utf-8", "surrogatepass")) + len(common.encode("utf-8",
-                                                                         "surrogatepass"))
+def source_bytes(code: str, common: str = "", *more: str) -> int:
+    """The UTF-8 size of a program's text (code plus Common pass, plus any other passes)."""
+    return sum(len(text.encode("utf-8", "surrogatepass")) for text in (code, common, *more))
 
 
-def check_code_size(name: str, code: str, common: str = "") -> None:
+def check_code_size(name: str, code: str, common: str = "", *more: str) -> None:
     """Refuse a program whose text is over ``MAX_CODE_BYTES`` (``UnsupportedShaderError``)."""
-    size = source_bytes(code, common)
+    size = source_bytes(code, common, *more)
     if size > MAX_CODE_BYTES:
         raise UnsupportedShaderError(safe_folder_name(name), f"source is {size} bytes, over "
                                                              f"the limit of {MAX_CODE_BYTES}")
@@ -193,6 +206,8 @@ def _file_kind(mode: int) -> str:
 
 def from_shadertoy_json(obj, origin: str) -> list[ShaderSource]:
     """Records from a parsed Shadertoy API object (outer, inner, or a list of them)."""
+    from .shadertoy_json import load_program, program_name, shader_object
+
     if isinstance(obj, list):
         out: list[ShaderSource] = []
         for i, item in enumerate(obj):
@@ -202,54 +217,30 @@ def from_shadertoy_json(obj, origin: str) -> list[ShaderSource]:
         return out
     if not isinstance(obj, dict):
         raise ShaderSourceError(origin, "JSON is not a Shadertoy shader object")
-    shader = obj.get("Shader", obj)
-    if not isinstance(shader, dict) or "renderpass" not in shader:
-        raise ShaderSourceError(origin, "JSON has no 'renderpass' list (not a Shadertoy export)")
-    info = shader.get("info") if isinstance(shader.get("info"), dict) else {}
-    name = str(info.get("id") or Path(origin.split("#")[0]).stem)
-    image, common = _image_and_common(shader["renderpass"], name, origin)
-    code = image.get("code")
-    if not isinstance(code, str):
-        raise ShaderSourceError(origin, "image pass has no 'code' string")
-    check_code_size(name, code, common)
-    src = from_code(code, name, kind=SHADERTOY, origin=origin)
-    if common and detect.find_include(common):
-        raise UnsupportedShaderError(safe_folder_name(name), "#include in the Common pass")
-    return [ShaderSource(name=name, kind=SHADERTOY, mode="", code=src.code, origin=origin,
-                         channels=_channel_kinds(image), common=common)]
+    shader = shader_object(obj, origin)
+    check_code_size(program_name(shader, origin), "", *_pass_codes(shader))
+    fields = load_program(shader, origin)
+    src = from_code(fields["code"], fields["name"], kind=SHADERTOY, origin=origin)
+    return [ShaderSource(name=fields["name"], kind=SHADERTOY, mode="", code=src.code,
+                         origin=origin, common=fields["common"], inputs=fields["inputs"],
+                         passes=fields["passes"])]
 
 
-def _image_and_common(passes, name: str, origin: str) -> tuple[dict, str]:
-    """The image pass and the Common pass code of a single-pass program."""
-    label = safe_folder_name(name)  # errors name the program as reports do, on one line
-    if not isinstance(passes, list) or not passes:
-        raise ShaderSourceError(origin, "'renderpass' is empty")
-    if not all(isinstance(p, dict) for p in passes):
-        raise ShaderSourceError(origin, "'renderpass' entries must be objects")
-    for p in passes:
-        ptype = str(p.get("type", "image")).lower()
-        if ptype not in ("image", "common"):
-            raise UnsupportedShaderError(
-                label, f"pass {p.get('name') or ptype!r} of type {ptype!r}: only single-pass "
-                f"image programs are supported")
-    images = [p for p in passes if str(p.get("type", "image")).lower() == "image"]
-    if len(images) != 1:
-        raise UnsupportedShaderError(label, f"{len(images)} image passes (expected exactly one)")
-    common = "\n".join(str(p.get("code") or "") for p in passes
-                       if str(p.get("type", "")).lower() == "common")
-    return images[0], common
+def _pass_codes(shader: dict) -> list[str]:
+    """The code of every pass (for the size limit, checked before any parsing)."""
+    passes = shader.get("renderpass") if isinstance(shader.get("renderpass"), list) else []
+    return [p["code"] for p in passes if isinstance(p, dict) and isinstance(p.get("code"), str)]
 
 
-def _channel_kinds(image: dict) -> tuple[str, ...]:
-    """How iChannel0..3 are sampled ("2d", "cube", "3d"), from the image pass's inputs."""
-    channels = ["2d"] * 4
-    inputs = image.get("inputs") if isinstance(image.get("inputs"), list) else []
-    for inp in (i for i in inputs if isinstance(i, dict)):
-        ch = inp.get("channel")
-        ctype = str(inp.get("ctype") or inp.get("type") or "texture").lower()
-        if isinstance(ch, int) and 0 <= ch < 4:
-            channels[ch] = CHANNEL_TYPES.get(ctype, "2d")
-    return tuple(channels)
+def bind_noise_channels(src: ShaderSource) -> ShaderSource:
+    """``src`` with the noise stand-ins (``media.NOISE_CHANNELS``) on iChannel0..3, when it is
+    Shadertoy code with no known inputs (raw code); otherwise ``src`` unchanged."""
+    from .media import noise_input
+
+    if src.kind != SHADERTOY or src.inputs or src.passes:
+        return src
+    return dataclasses.replace(src, inputs=tuple(noise_input(i) for i in range(4)),
+                               channels=("2d",) * 4)
 
 
 def _json_or_none(text: str, origin: str):

@@ -1,10 +1,12 @@
 """Statement-level rewrites over the code tokens: declarations (zero initialisers, global
-storage qualifiers, outputs and uniforms), struct zero constructors, ``discard`` and the name of
-``main``. Used by ``rewrite``; every edit keeps the user's line numbers.
+storage qualifiers, outputs and uniforms, sampler uniforms bound to set 1), struct zero
+constructors, ``discard`` and the name of ``main``. Used by ``rewrite``; every edit keeps the
+user's line numbers.
 """
 from __future__ import annotations
 
 import re
+from typing import Callable
 
 from . import glsl_names as names
 from .lexer import IDENT, Token
@@ -29,13 +31,18 @@ class StatementWalker:
     """One pass over the code tokens tracking scope, structs, functions and statement starts."""
 
     def __init__(self, tokens: list[Token], *, rename_main: bool = True,
-                 unconst_lines: frozenset[int] = frozenset(), zero_only: bool = False):
+                 unconst_lines: frozenset[int] = frozenset(), zero_only: bool = False,
+                 sampler_layout: Callable[[str, str], str] | None = None):
+        """``sampler_layout(type, name)`` gives the layout qualifier of a global sampler
+        uniform the program declares (it may raise ``UnsupportedShaderError``)."""
         self.zero_only = zero_only
+        self.sampler_layout = sampler_layout
         self.tokens = tokens
         self.rename_main = rename_main
         self.unconst_lines = unconst_lines
         self.code = [t for t in tokens if t.is_code and not t.pp]
         self.structs: dict[str, list[tuple[str, str, bool]]] = {}  # name -> (type, field, array)
+        self.local_zero: dict[str, str | None] = {}  # struct declared in a function -> zero
         self.uniforms: list[tuple[str, str]] = []
         self.outputs: list[tuple[str, int]] = []
         self.zero_globals: list[str] = []
@@ -61,7 +68,13 @@ class StatementWalker:
         return k
 
     def is_type(self, word: str) -> bool:
-        return word in names.BASIC_TYPES or word in self.structs or word == "_KChannel"
+        return word in names.BASIC_TYPES or word in self.structs or word in names.SAMPLER_TYPES
+
+    def zero_of(self, type_name: str) -> str | None:
+        """A zero expression of ``type_name`` (None if not expressible)."""
+        if type_name in self.local_zero:
+            return self.local_zero[type_name]
+        return zero_value(type_name, self.structs)
 
     # -- the pass ------------------------------------------------------------------------------
     def run(self) -> None:
@@ -71,6 +84,9 @@ class StatementWalker:
         paren = 0
         while k < len(self.code):
             t = self.text(k)
+            if not t:  # a token an earlier edit blanked out
+                k += 1
+                continue
             if start and (depth == 0 or paren == 0 or for_header == paren):
                 nk = self.statement(k, depth)
                 if nk != k:
@@ -78,7 +94,7 @@ class StatementWalker:
                     continue
             start = False
             if t == "struct":
-                k = self.struct_definition(k)
+                k = self.struct_definition(k, depth)
                 start = True
                 continue
             if depth == 0 and paren == 0 and self.code[k].kind == IDENT and self.text(k + 1) == "(":
@@ -121,8 +137,15 @@ class StatementWalker:
             self.has_main = self.has_main or is_definition
             if self.rename_main:
                 name.text = USER_MAIN
-        if name.text == "mainImage" and is_definition:
-            self.has_main_image = True
+        if name.text == "mainImage":
+            self.has_main_image = self.has_main_image or is_definition
+            # its colour starts as the caller's (0, 0, 0, 0), as ANGLE gives it: an ``out``
+            # parameter would start undefined ("O += ..." programs)
+            for x in range(k + 2, close):
+                if self.text(x) in (",", ")"):
+                    break
+                if self.text(x) == "out":
+                    self.code[x].text = "inout"
         return ret
 
     def discard(self, k: int, func_ret: str | None) -> int:
@@ -136,17 +159,33 @@ class StatementWalker:
             return k + 2
         return k + 1
 
-    def struct_definition(self, k: int) -> int:
-        """Record ``struct S { ... };`` fields and append a zero constructor after it."""
+    def struct_definition(self, k: int, depth: int = 0) -> int:
+        """Record ``struct S { ... };`` fields and append a zero constructor after it (inside
+        a function, where no function can be defined, its zero is a constructor call)."""
         name = self.text(k + 1)
+        if name == "{":  # an anonymous struct: its members are not variables to initialise
+            return self.skip_balanced(k + 1)
         if self.text(k + 2) != "{":
             return k + 1
         end = self.skip_balanced(k + 2)
+        fields = self.struct_fields(k + 3, end - 1)
+        self.structs[name] = fields
+        zeros = [self.zero_of(f[0]) for f in fields]
+        if depth > 0:
+            ok = zeros and all(z is not None for z in zeros) and not any(f[2] for f in fields)
+            self.local_zero[name] = f"{name}({', '.join(zeros)})" if ok else None
+            return end
+        if self.text(end) == ";" and all(z is not None for z in zeros):
+            self.code[end].text += self.zero_function(name, fields)
+            return end + 1
+        return end
+
+    def struct_fields(self, j: int, end: int) -> list[tuple[str, str, bool]]:
+        """(type, name, is array) of the member declarations between ``j`` and ``end``."""
         fields: list[tuple[str, str, bool]] = []
-        j = k + 3
-        while j < end - 1:
+        while j < end:
             stmt_end = j
-            while stmt_end < end - 1 and self.text(stmt_end) != ";":
+            while stmt_end < end and self.text(stmt_end) != ";":
                 stmt_end += 1
             words = [self.text(x) for x in range(j, stmt_end)]
             words = [w for w in words if w not in names.QUALIFIERS]
@@ -157,17 +196,12 @@ class StatementWalker:
                     if parts:
                         fields.append((ftype, parts[0], "[" in decl))
             j = stmt_end + 1
-        self.structs[name] = fields
-        if self.text(end) == ";" and all(zero_value(f[0], self.structs) is not None
-                                         for f in fields):
-            self.code[end].text += self.zero_function(name, fields)
-            return end + 1
-        return end
+        return fields
 
     def zero_function(self, name: str, fields) -> str:
         body = [f"{name} v;"]
         for ftype, fname, is_array in fields:
-            z = zero_value(ftype, self.structs)
+            z = self.zero_of(ftype)
             if is_array:
                 body.append(f"for(int i=0;i<v.{fname}.length();++i)v.{fname}[i]={z};")
             else:
@@ -196,6 +230,8 @@ class StatementWalker:
         if self.text(k) == "precision":
             return k if self.zero_only else self.precision_statement(k)
         type_name = self.text(j)
+        if depth == 0 and "uniform" in quals and self.text(j + 1) == "{" and not self.zero_only:
+            return self.uniform_block(k, j)
         if not self.is_type(type_name) or "const" in quals:
             return k
         if "unconst" in quals:  # keep its initialiser; nothing else to do
@@ -214,10 +250,42 @@ class StatementWalker:
         array_type = type_end > j + 1
         return self.declarators(type_end, type_name, array_type, depth, quals)
 
+    def uniform_block(self, k: int, j: int) -> int:
+        """``[layout(...)] uniform Name { members } [instance];`` (a demo's parameters): nothing
+        sets it here, so it reads as zero, as an unset uniform does. Without an instance name
+        the members become zero-initialised globals; with one, ``Name`` becomes a struct and
+        the instance a global set to its zero."""
+        close = self.skip_balanced(j + 1) - 1
+        for x in range(k, j):
+            self.code[x].text = ""
+        if self.text(close + 1) == ";":
+            for x in (j, j + 1, close, close + 1):
+                self.code[x].text = ""
+            return j + 2
+        name, instance = self.text(j), self.text(close + 1)
+        self.code[j - 1].text = "struct"
+        self.struct_definition(j - 1, 0)
+        fields = self.structs[name]
+        zero = (self.zero_function(name, fields)
+                if all(self.zero_of(f[0]) is not None for f in fields) else "")
+        self.code[close].text = f"}};{zero} {name}"
+        if zero:
+            self.zero_globals.append(f"{instance}={self.zero_of(name)};")
+        return close + 1
+
     def strip_storage(self, k, j, quals, type_name, location) -> None:
-        """Global ``uniform``/``in``/``out``/``layout`` become plain globals."""
+        """Global ``uniform``/``in``/``out``/``layout`` become plain globals; a sampler uniform
+        stays one, bound in set 1 (``sampler_layout``)."""
         storage = quals & {"uniform", "in", "out", "varying", "attribute"}
         if not storage:
+            return
+        if type_name in names.SAMPLER_TYPES and "uniform" in storage \
+                and self.sampler_layout is not None:
+            for x in range(k, j):
+                if self.text(x) not in ("highp", "mediump", "lowp"):
+                    self.code[x].text = ""
+            self.code[k].text = self.sampler_layout(type_name, self.text(j + 1)) + " uniform " \
+                + self.code[k].text
             return
         for x in range(k, j):
             if self.text(x) not in ("highp", "mediump", "lowp"):
@@ -246,7 +314,7 @@ class StatementWalker:
                 k += 1
                 while k < len(self.code) and self.text(k) not in (",", ";"):
                     k = self.skip_balanced(k) if self.text(k) in "([{" else k + 1
-            elif type_name != "_KChannel" and "out" not in quals:
+            elif type_name not in names.SAMPLER_TYPES and "out" not in quals:
                 self.zero_init(name_tok, self.code[k - 1], type_name, is_array, depth,
                                after_stmt)
             if self.text(k) == ",":
@@ -260,7 +328,7 @@ class StatementWalker:
         return k + 1
 
     def zero_init(self, name_tok, last_tok, type_name, is_array, depth, after_stmt) -> None:
-        z = zero_value(type_name, self.structs)
+        z = self.zero_of(type_name)
         if z is None:
             return
         name = name_tok.text
@@ -278,7 +346,4 @@ class StatementWalker:
         end = k
         while end < len(self.code) and self.text(end) != ";":
             end += 1
-        if any(self.text(x) == "_KChannel" for x in range(k, end)):
-            for x in range(k, end + 1):
-                self.code[x].text = ""
         return end + 1

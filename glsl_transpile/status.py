@@ -11,7 +11,9 @@ module that records an outcome uses these constants rather than its own strings.
 - ``timeout``: compiling (or, in render_vk, rendering) ran past its deadline;
 - ``crash``: the compiler process died (signal, out of memory), or a driver call failed;
 - ``loop_capped``: rendered, but some pixel ran into the loop-iteration cap of CPU drivers
-  (``abi.LOOP_CAP``), so its image is not what the program means.
+  (``abi.LOOP_CAP``), so its image is not what the program means;
+- ``beyond_frame_cap``: a multi-pass program was asked for a time whose frame is beyond the
+  frames a simulation may run (``render_vk.RendererConfig.max_frames``).
 
 Pure: no imports beyond the standard library.
 """
@@ -24,8 +26,10 @@ COMPILE_ERROR = "compile_error"
 TIMEOUT = "timeout"
 CRASH = "crash"
 LOOP_CAPPED = "loop_capped"
+BEYOND_FRAME_CAP = "beyond_frame_cap"
 
-STATUSES = (OK, LOAD_ERROR, UNSUPPORTED, COMPILE_ERROR, TIMEOUT, CRASH, LOOP_CAPPED)
+STATUSES = (OK, LOAD_ERROR, UNSUPPORTED, COMPILE_ERROR, TIMEOUT, CRASH, LOOP_CAPPED,
+            BEYOND_FRAME_CAP)
 
 
 def status_of(error: BaseException | None) -> str:

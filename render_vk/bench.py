@@ -19,6 +19,9 @@ import numpy as np
 from glsl_transpile import load_builtin_pack, load_sources, to_fragment
 from glsl_transpile.plumbing import command_line
 
+from glsl_transpile.multipass import is_multipass
+
+from .gl_multipass import GLMultipass
 from .gl_reference import FrameInputs, GLReference, ReferenceCompileError
 from .renderer import Renderer, RendererConfig, RenderRequest
 from .writer import atomic_write_bytes
@@ -83,16 +86,30 @@ def _time_baseline(gl: GLReference, renderer: Renderer, programs: list[int],
     for p, t in zip(programs, times):
         by_prog.setdefault(p, []).append(t)
     total = 0.0
-    for p, ts in by_prog.items():
-        frag = to_fragment(renderer.program(p).source)
-        try:
-            gl.render(frag, [FrameInputs(ts[0])], res, res)  # compile + warm up
-        except ReferenceCompileError:
-            return None
-        start = time.perf_counter()
-        gl.render(frag, [FrameInputs(t, i) for i, t in enumerate(ts)], res, res)
-        total += time.perf_counter() - start
+    multipass = GLMultipass(gl)
+    try:
+        for p, ts in by_prog.items():
+            draw = _baseline_draw(gl, multipass, renderer.program(p).source, res)
+            try:
+                draw(ts[:1])  # compile + warm up
+            except ReferenceCompileError:
+                return None
+            start = time.perf_counter()
+            draw(ts)
+            total += time.perf_counter() - start
+    finally:
+        multipass.close()
     return total
+
+
+def _baseline_draw(gl: GLReference, multipass: GLMultipass, src, res: int):
+    """``draw(times)``: the GL path for ``src`` (its textures bound, its frames simulated from
+    frame 0 for a multi-pass program, as on the site)."""
+    if src.inputs or is_multipass(src):
+        return lambda times: multipass.render(src, times, res, res)
+    frag = to_fragment(src)
+    return lambda times: gl.render(frag, [FrameInputs(t, i) for i, t in enumerate(times)],
+                                   res, res)
 
 
 def _share(timing: dict) -> float | None:

@@ -47,6 +47,15 @@ class RendererConfig:
     pipeline_budget: int | None = None  # pipelines alive at once; None: 256 on a CPU device,
                                         # 4096 on a GPU (least recently used are destroyed)
     pipeline_cache: bool = True       # a persistent VkPipelineCache per device, on disk
+    max_frames: int = 600             # multi-pass programs: the most frames one simulation
+                                      # runs (600: 10 s at 60 fps); a time beyond is refused
+                                      # (status "beyond_frame_cap")
+    multipass_memory_bytes: int | None = None  # device memory for multi-pass buffers at once
+                                      # (decides how many programs simulate together); None:
+                                      # 256 MiB on a CPU device, 2 GiB on a GPU
+    frames_per_submit: int = 16       # frame steps recorded into one simulation submission
+                                      # (fewer where measured frame times say it would run
+                                      # longer than batch_timeout_s / 8)
 
     def __post_init__(self):
         _require(self.output in OUTPUTS, f"RendererConfig.output={self.output!r}: use one of "
@@ -63,6 +72,16 @@ class RendererConfig:
                  f"RendererConfig.compile_jobs={self.compile_jobs}: must be >= 1")
         _require(self.pipeline_budget is None or self.pipeline_budget >= 1,
                  f"RendererConfig.pipeline_budget={self.pipeline_budget}: must be >= 1")
+        for name in ("max_frames", "frames_per_submit"):
+            _require(getattr(self, name) >= 1, f"RendererConfig.{name}: must be >= 1")
+        _require(self.multipass_memory_bytes is None or self.multipass_memory_bytes > 0,
+                 "RendererConfig.multipass_memory_bytes: must be positive")
+
+    def memory_for(self, device_kind: str) -> int:
+        """Bytes of multi-pass buffers at once on a device of ``device_kind``."""
+        if self.multipass_memory_bytes is not None:
+            return self.multipass_memory_bytes
+        return (256 << 20) if device_kind == "CPU" else (2 << 30)
 
     def budget_for(self, device_kind: str) -> int:
         """The pipeline budget on a device of ``device_kind`` (``DeviceInfo.kind``)."""
@@ -79,7 +98,8 @@ class RenderRequest:
     times_s: Sequence[float]
     width: int
     height: int
-    frames: Sequence[int] | None = None   # iFrame per sample (default: 0..N-1)
+    frames: Sequence[int] | None = None   # iFrame per sample (default: 0..N-1); a multi-pass
+                    # program's iFrame is its frame number, round(60 t) (docs/DESIGN.md)
     params: Sequence[Sequence[float] | None] | None = None  # per sample, for kernels that
                     # declare parameters (glsl_transpile.abi): that sample's vector, or None for
                     # the program's own (ShaderSource.theta)

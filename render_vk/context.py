@@ -1,8 +1,8 @@
 """One Vulkan device and everything the renderer makes on it: kernel layout, hand-off, ring of
-slots, pipeline caches. The renderer holds one ``DeviceContext``; after a hang it abandons it
+slots, pipeline caches, channel textures and their descriptor sets. The renderer holds one ``DeviceContext``; after a hang it abandons it
 (``busy()``: still running the hung work, so it cannot be destroyed yet) and opens another.
-``close()`` destroys in reverse creation order: pipelines (saving the disk cache), slots
-(CUDA imports before Vulkan memory), hand-off, layout, device.
+``close()`` destroys in reverse creation order: pipelines (saving the disk cache), channel
+sets and textures, slots (CUDA imports before Vulkan memory), hand-off, layout, device.
 """
 from __future__ import annotations
 
@@ -14,18 +14,20 @@ from . import timeline
 from .config import RendererConfig
 from .device import VulkanDevice
 from .errors import RenderError, VulkanError
+from .channel_sets import ChannelSets
 from .handoff import FenceHandoff, HostConsumer, TimelineHandoff
 from .pipeline import KernelLayout
 from .pipelines import PersistentPipelineCache, PipelineCache
 from .programs import ProgramTable
 from .ring import SlotRing
+from .textures import Textures
 
 log = logging.getLogger(__name__)
 
 
 class DeviceContext:
     """See the module doc. Attributes: ``device``, ``cuda_device`` (torch index or None),
-    ``layout``, ``handoff``, ``ring``, ``pipelines``."""
+    ``layout``, ``handoff``, ``ring``, ``textures``, ``channel_sets``, ``pipelines``."""
 
     def __init__(self, config: RendererConfig, table: ProgramTable, cache_dir: Path | None):
         self.config = config
@@ -57,6 +59,10 @@ class DeviceContext:
         self.ring = SlotRing(self.device, self.layout, config.ring_size, self.handoff,
                              self.cuda_device, config.batch_timeout_s)
         self._stack.callback(self.ring.close)
+        self.textures = Textures(self.device)
+        self._stack.callback(self.textures.close)
+        self.channel_sets = ChannelSets(self.device, self.layout, self.textures)
+        self._stack.callback(self.channel_sets.close)
         folder = cache_dir / "pipelines" if cache_dir is not None and config.pipeline_cache \
             else None
         disk = PersistentPipelineCache(self.device, folder)
@@ -65,6 +71,10 @@ class DeviceContext:
                                        config.budget_for(self.device.info.kind), disk,
                                        table.spirv, table.name)
         self._stack.callback(self.pipelines.close)
+        from .simulation import Simulator
+
+        self.simulator = Simulator(self, table, config)
+        self._stack.callback(self.simulator.close)
 
     def _make_handoff(self):
         """The hand-off that ``RendererConfig.sync`` and the device allow (see handoff.py)."""
@@ -98,7 +108,8 @@ class DeviceContext:
 
     def busy(self) -> bool:
         """Whether some submission on this device has not finished."""
-        return any(not s.stream.done() for s in self.ring.slots())
+        return (any(not s.stream.done() for s in self.ring.slots())
+                or self.simulator.busy())
 
     def close(self) -> None:
         """Wait for the device, then destroy everything (see the module doc)."""

@@ -16,6 +16,7 @@ from .errors import DeviceNotFoundError, RenderError
 from .vkcall import vk_errors
 
 log = logging.getLogger(__name__)
+_ROBUSTNESS2 = "VK_EXT_robustness2"
 
 _TYPE_RANK = {vk.VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU: 0,
               vk.VK_PHYSICAL_DEVICE_TYPE_INTEGRATED_GPU: 1,
@@ -157,7 +158,6 @@ class VulkanDevice:
         if missing:
             raise RenderError(f"Vulkan device {self.info.name!r} lacks {', '.join(missing)}")
         extensions += [e for e in self._optional if e in available and e not in extensions]
-        self.enabled = frozenset(extensions)
         if self.info.full_subgroups:
             next_chain = vk.VkPhysicalDeviceSubgroupSizeControlFeatures(
                 computeFullSubgroups=vk.VK_TRUE)
@@ -165,12 +165,25 @@ class VulkanDevice:
         if "VK_KHR_timeline_semaphore" in extensions:
             next_chain = vk.VkPhysicalDeviceTimelineSemaphoreFeatures(
                 pNext=next_chain, timelineSemaphore=vk.VK_TRUE)
+        if _ROBUSTNESS2 in available and _ROBUSTNESS2 not in extensions \
+                and self._has_robust_image_access2():
+            # a texelFetch outside the texture reads 0, as OpenGL does on Mesa (programs read
+            # their buffers' neighbours at the edges)
+            extensions.append(_ROBUSTNESS2)
+            next_chain = vk.VkPhysicalDeviceRobustness2FeaturesEXT(
+                pNext=next_chain, robustImageAccess2=vk.VK_TRUE)
+        self.enabled = frozenset(extensions)
         create = vk.VkDeviceCreateInfo(pNext=next_chain, queueCreateInfoCount=1,
                                        pQueueCreateInfos=[queue_info],
                                        enabledExtensionCount=len(extensions),
                                        ppEnabledExtensionNames=extensions or None)
         with vk_errors("vkCreateDevice", device=self.info.name):
             return vk.vkCreateDevice(self.physical, create, None)
+
+    def _has_robust_image_access2(self) -> bool:
+        robust = vk.VkPhysicalDeviceRobustness2FeaturesEXT()
+        vk.vkGetPhysicalDeviceFeatures2(self.physical, vk.VkPhysicalDeviceFeatures2(pNext=robust))
+        return bool(robust.robustImageAccess2)
 
     def memory_type(self, type_bits: int, required: int, preferred: int = 0) -> int:
         """Index of a memory type allowed by ``type_bits`` with the ``required`` flags."""

@@ -1,7 +1,8 @@
 """A compute pipeline for one kernel: shader module, layouts, pipeline, descriptor set.
 
-Every kernel has the same interface, ``glsl_transpile.abi``: storage buffers for the per-sample
-records, the RGBA8 pixels and the parameters, and a push-constant block.
+Every kernel has the same interface, ``glsl_transpile.abi``: set 0 holds storage buffers for the
+per-sample records, the RGBA8 pixels and the parameters; set 1 the four channels (combined image
+samplers) and the storage image a buffer pass writes; and a push-constant block.
 """
 from __future__ import annotations
 
@@ -9,8 +10,8 @@ from contextlib import ExitStack
 
 import vulkan as vk
 
-from glsl_transpile.abi import (BINDINGS, FRAMES_BINDING, PARAMS_BINDING, PIXELS_BINDING,
-                                PUSH_BYTES)
+from glsl_transpile.abi import (BINDINGS, BUFFER_OUT_BINDING, CHANNEL_BINDINGS,
+                                FRAMES_BINDING, PARAMS_BINDING, PIXELS_BINDING, PUSH_BYTES)
 
 from .vkcall import vk_errors
 
@@ -18,28 +19,40 @@ _STAGE = vk.VK_SHADER_STAGE_COMPUTE_BIT
 
 
 class KernelLayout:
-    """Descriptor-set layout and pipeline layout shared by every kernel on a device."""
+    """Descriptor-set layouts (set 0: buffers, set 1: channels) and the pipeline layout shared
+    by every kernel on a device."""
 
     def __init__(self, device):
         self._stack = ExitStack()
         dev = device.device
-        bindings = [vk.VkDescriptorSetLayoutBinding(
-            binding=i, descriptorType=vk.VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, descriptorCount=1,
-            stageFlags=_STAGE) for i in BINDINGS]
-        with vk_errors("vkCreateDescriptorSetLayout"):
-            self.set_layout = vk.vkCreateDescriptorSetLayout(
-                dev, vk.VkDescriptorSetLayoutCreateInfo(bindingCount=len(bindings),
-                                                        pBindings=bindings), None)
-        self._stack.callback(vk.vkDestroyDescriptorSetLayout, dev, self.set_layout, None)
+        buffers = [_binding(i, vk.VK_DESCRIPTOR_TYPE_STORAGE_BUFFER) for i in BINDINGS]
+        channels = [_binding(i, vk.VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER)
+                    for i in CHANNEL_BINDINGS]
+        channels.append(_binding(BUFFER_OUT_BINDING, vk.VK_DESCRIPTOR_TYPE_STORAGE_IMAGE))
+        self.set_layout = self._set_layout(dev, buffers)
+        self.channel_layout = self._set_layout(dev, channels)
         push = vk.VkPushConstantRange(stageFlags=_STAGE, offset=0, size=PUSH_BYTES)
         with vk_errors("vkCreatePipelineLayout"):
             self.pipeline_layout = vk.vkCreatePipelineLayout(dev, vk.VkPipelineLayoutCreateInfo(
-                setLayoutCount=1, pSetLayouts=[self.set_layout], pushConstantRangeCount=1,
-                pPushConstantRanges=[push]), None)
+                setLayoutCount=2, pSetLayouts=[self.set_layout, self.channel_layout],
+                pushConstantRangeCount=1, pPushConstantRanges=[push]), None)
         self._stack.callback(vk.vkDestroyPipelineLayout, dev, self.pipeline_layout, None)
+
+    def _set_layout(self, dev, bindings):
+        with vk_errors("vkCreateDescriptorSetLayout"):
+            layout = vk.vkCreateDescriptorSetLayout(
+                dev, vk.VkDescriptorSetLayoutCreateInfo(bindingCount=len(bindings),
+                                                        pBindings=bindings), None)
+        self._stack.callback(vk.vkDestroyDescriptorSetLayout, dev, layout, None)
+        return layout
 
     def close(self) -> None:
         self._stack.close()
+
+
+def _binding(index: int, kind: int):
+    return vk.VkDescriptorSetLayoutBinding(binding=index, descriptorType=kind,
+                                           descriptorCount=1, stageFlags=_STAGE)
 
 
 def create_pipeline(device, layout: KernelLayout, spirv: bytes, name: str, *,

@@ -31,7 +31,9 @@ from pathlib import Path
 from tqdm import tqdm
 
 from glsl_transpile import TranspileError, load_sources
+from glsl_transpile.multipass import input_report
 from glsl_transpile.plumbing import command_line
+from glsl_transpile.sources import bind_noise_channels
 from glsl_transpile.plumbing.config import ConfigError
 from glsl_transpile.status import CRASH, LOOP_CAPPED, TIMEOUT, status_of
 
@@ -62,6 +64,8 @@ def _load(args, report: dict[str, ProgramReport]) -> list:
         log.warning("%s", err)
 
     sources = load_sources(args.sources, on_error=on_error, builtin=args.builtin)
+    if args.noise_channels:
+        sources = [bind_noise_channels(s) for s in sources]
     names = {s.name for s in sources}
     for path, err in failed:
         key = path.stem if path.stem not in names and path.stem not in report else str(path)
@@ -78,7 +82,8 @@ def _compile(renderer: Renderer, sources, args, report) -> list:
         original = state.source.original_name
         report[state.name] = ProgramReport(
             status=state.status, log=state.log, origin=state.origin,
-            name=original if original != state.name else "")
+            name=original if original != state.name else "",
+            inputs=input_report(state.source))
     return programs
 
 
@@ -132,7 +137,8 @@ def _run_in(folder: OutputFolder, args, rank: int, world: int) -> int:
     report: dict[str, ProgramReport] = {}
     sources = _load(args, report)
     renderer = Renderer(RendererConfig(device=args.device, batch_timeout_s=args.timeout,
-                                       image_timeout_s=args.image_timeout, fps=args.fps))
+                                       image_timeout_s=args.image_timeout, fps=args.fps,
+                                       max_frames=args.max_frames))
     writer = ImageWriter(args.format, args.quality, tmp_prefix=folder.tmp_prefix,
                          on_written=folder.record)
     run = DiskRun(renderer, writer, folder, args, report, Manifest(folder.root, args))
@@ -191,6 +197,7 @@ def _finish(run: DiskRun, world: int, code: int) -> int:
             report[state.name].status, report[state.name].log = state.status, state.log
         if state.seconds_per_image is not None:
             report[state.name].device_ms_per_image = 1e3 * state.seconds_per_image
+        report[state.name].frames_simulated = state.frames_simulated
     run.renderer.close()
     parts = ranks.gather_to_rank0({k: v.to_json() for k, v in report.items()}, world)
     entries = ranks.gather_to_rank0(run.manifest.entries if code == 0 else [], world)

@@ -57,6 +57,12 @@ def _add_output_arguments(ap: argparse.ArgumentParser) -> None:
     add("--batch-size", type=int, default=128, help="images per submission (default 128)")
     add("--device", default=None, help="Vulkan device index or name substring (default: the "
                                        "best GPU, else lavapipe)")
+    add("--noise-channels", action="store_true",
+        help="bind Shadertoy's noise textures (stand-ins) to iChannel0..3 of raw code that "
+             "has no JSON inputs (by default its channels are unbound)")
+    add("--max-frames", type=int, default=600,
+        help="multi-pass programs: most frames one simulation runs (default 600, 10 s at "
+             "60 fps); a later time is refused (status beyond_frame_cap)")
     add("--timeout", type=float, default=60.0, help="seconds a batch may run before its "
                                                     "program is stopped as hung (default 60)")
     add("--image-timeout", type=float, default=30.0,
@@ -112,6 +118,7 @@ def _invalid(args) -> str | None:
          "--shard-programs applies to --total (or mixing) runs"),
         (args.timeout > 0 and args.image_timeout > 0, "--timeout and --image-timeout must be "
                                                       "positive"),
+        (args.max_frames >= 1, "--max-frames must be at least 1"),
     ]
     for ok, message in checks:
         if not ok:
@@ -136,13 +143,16 @@ def sampling(args) -> TimeSampling:
 
 def render_params(args) -> dict:
     """What decides the pixels and paths of the images (recorded in OUT, checked on resume)."""
-    return {"resolution": args.resolution, "times": args.times, "samples": args.samples,
-            "total": args.total, "time_sampling": args.time_sampling, "fps": args.fps,
-            "mixup": args.mixup, "cutmix": args.cutmix, "format": args.format,
-            "quality": args.quality if args.format == "jpg" else None, "layout": args.layout,
-            "seed": args.seed, "shard_programs": args.shard_programs,
-            "shard_images": args.shard_images, "drop_constant": args.drop_constant,
-            "drop_static": args.drop_static}
+    params = {"resolution": args.resolution, "times": args.times, "samples": args.samples,
+              "total": args.total, "time_sampling": args.time_sampling, "fps": args.fps,
+              "mixup": args.mixup, "cutmix": args.cutmix, "format": args.format,
+              "quality": args.quality if args.format == "jpg" else None,
+              "layout": args.layout, "seed": args.seed, "shard_programs": args.shard_programs,
+              "shard_images": args.shard_images, "drop_constant": args.drop_constant,
+              "drop_static": args.drop_static}
+    if args.noise_channels:  # only when set: folders written before the option still resume
+        params["noise_channels"] = True
+    return params
 
 
 def drop_rules(args) -> DropRules:

@@ -3,7 +3,9 @@
 A request lists (program, time) pairs. The renderer groups them by program: one dispatch per
 program covers all of its samples (one grid layer each), and one queue submission covers every
 program of the request. Each sample's record says which output image it writes, so the result
-keeps the request's order without a copy.
+keeps the request's order without a copy. Multi-pass programs are simulated first, all of them
+together (``simulation``, ``sim_request``): ``submit`` returns once their frames have run, and
+the request's submission copies their snapshots into its images.
 
 - ``render(request)`` returns ``(N, 3, H, W) uint8`` images the caller owns.
 - ``submit(request)`` returns at once a ``PendingRender``: its ``result()`` is a zero-copy view
@@ -23,7 +25,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Sequence
@@ -40,15 +41,17 @@ from .context import DeviceContext
 from .dispatch import Dispatch
 from .errors import (ProgramFailedError, RenderConsistencyError, RenderError,
                      RenderTimeoutError, VulkanError)
-from .frames import pack_frames
+from .batch_records import Group, fill_records, record_starts, sample_params
 from .pending import PendingRender
+from .recovery import HangRecovery
 from .programs import ProgramStatus, ProgramTable
 from .ring import Slot
-from .watchdog import loop_capped_images, mark_loop_capped, running_dispatch, slow_programs
+from .sim_request import check_frame_cap, judge, number_flags, plan_jobs, snapshot_copies
+from .simulation import SimulationHang
+from .watchdog import loop_capped_images, mark_loop_capped, slow_programs
 
 log = logging.getLogger(__name__)
 
-Group = tuple[int, int]  # (program index, samples of it in the batch)
 _LOAD_CHUNK = 1024  # programs compiled (and their kernels held) at once by load()
 
 
@@ -71,7 +74,7 @@ class RendererStatus:
     devices_abandoned: int
 
 
-class Renderer:
+class Renderer(HangRecovery):
     """Batched Vulkan compute rendering of shader programs (see module doc)."""
 
     def __init__(self, config: RendererConfig = RendererConfig()):
@@ -212,75 +215,72 @@ class Renderer:
         raise RenderError("the device was replaced three times while submitting one request")
 
     def _submit_on(self, ctx: DeviceContext, request: RenderRequest) -> PendingRender:
-        params = self._sample_params(request)
-        n = len(request.programs)
-        slot = ctx.ring.acquire(n, n * request.width * request.height, len(params[0]))
+        params = sample_params(self._table, request)
+        n, w, h = len(request.programs), request.width, request.height
+        jobs, snapshots = plan_jobs(request.programs, request.times_s, self._table.is_multipass)
+        check_frame_cap(jobs, self.config.max_frames, self._table)
+        slot = ctx.ring.acquire(n, n * w * h, len(params[0]))
         if ctx is not self._ctx:
             raise _DeviceReplaced
-        groups = self._prepare(slot, request, params)
-        chunks = _chunks(groups, ctx.pipelines.budget)
+        groups = fill_records(slot, request, params, self.config.fps)
+        starts = record_starts(groups)
+        copies = self._simulate(ctx, slot, request, jobs, snapshots) if jobs else []
+        single = [g for g in groups if not self._table.is_multipass(g[0])]
+        chunks = _chunks(single, ctx.pipelines.budget)
         waits, signals = ctx.handoff.before_submit(slot.lease)
-        first = 0
         for i, chunk in enumerate(chunks):
             last = i == len(chunks) - 1
-            dispatches = self._dispatch(ctx, slot, request, chunk, first,
+            dispatches = self._dispatch(ctx, slot, request, chunk, starts,
                                         waits=waits if i == 0 else (),
-                                        signals=signals if last else ())
+                                        signals=signals if last else (),
+                                        copies=copies if i == 0 else ())
             finish = self._finisher(ctx, slot, request, dispatches, chunk)
             if not last:  # a request with more programs than the budget: one chunk at a time
                 finish()
-            first += sum(count for _, count in chunk)
         return PendingRender(slot, request, ctx.handoff, finish)
 
-    def _sample_params(self, req: RenderRequest) -> tuple[np.ndarray, np.ndarray]:
-        """(flat float32 parameters, first entry of each sample's vector): the request's
-        vectors, else each program's own theta. A wrong length raises ``RenderError``."""
-        chunks, base, offset = [], np.zeros(len(req.programs), dtype=np.uint32), 0
-        for i, prog in enumerate(req.programs):
-            theta = self._table.source(prog).theta
-            given = None if req.params is None else req.params[i]
-            vec = np.asarray(theta if given is None else given, dtype=np.float32).reshape(-1)
-            if given is not None and len(vec) != len(theta):
-                raise RenderError(f"{self._table.name(prog)}: sample {i} gives {len(vec)} "
-                                  f"parameters, the program declares {len(theta)}")
-            base[i] = offset
-            chunks.append(vec)
-            offset += len(vec)
-        flat = np.concatenate(chunks) if offset else np.zeros(0, dtype=np.float32)
-        return flat, base
+    def _simulate(self, ctx: DeviceContext, slot: Slot, req: RenderRequest, jobs,
+                  snapshots: int) -> list:
+        """Run the request's multi-pass programs (``simulation``) into the slot's snapshot
+        buffer; returns the copies of the snapshots into the request's images.
 
-    def _prepare(self, slot: Slot, req: RenderRequest, params) -> list[Group]:
-        """Fill the slot's records grouped by program; returns (program, samples) groups in
-        record order (a program's samples are consecutive records)."""
-        programs = np.asarray(req.programs, dtype=np.int64)
-        order = np.argsort(programs, kind="stable")
-        frames = np.arange(len(programs)) if req.frames is None else np.asarray(req.frames)
-        times = np.asarray(req.times_s, dtype=np.float32)
-        flat, base = params
-        slot.params.array[:flat.nbytes] = flat.view(np.uint8)
-        records = pack_frames(times[order], frames[order], out_index=order,
-                              param_base=base[order], fps=self.config.fps)
-        slot.frames.array[:records.nbytes] = records.view(np.uint8)
-        uniq, counts = np.unique(programs[order], return_counts=True)
-        return [(int(p), int(c)) for p, c in zip(uniq, counts)]
+        Raises:
+            RenderTimeoutError: a simulation hung (culprits stopped, device replaced).
+            ProgramFailedError: programs failed while simulating (now marked).
+        """
+        w, h = req.width, req.height
+        words = number_flags(jobs, snapshots, w, h)
+        buffer = slot.snapshot_buffer(4 * words)
+        buffer.array[4 * (words - len(jobs)):4 * words] = 0
+        try:
+            report = ctx.simulator.run(jobs, w, h, buffer)
+        except SimulationHang as err:
+            culprits = self._recover_programs(ctx, req, err.indices)
+            raise RenderTimeoutError(", ".join(culprits) or "simulation",
+                                     self.config.batch_timeout_s, culprits) from None
+        judge(report, jobs, self._table, image_timeout_s=self.config.image_timeout_s,
+              cpu=ctx.is_cpu, device_name=ctx.name)
+        return snapshot_copies(jobs, w, h, buffer.buffer, slot.pixels.buffer)
 
     def _dispatch(self, ctx: DeviceContext, slot: Slot, req: RenderRequest,
-                  groups: list[Group], first: int, *, waits, signals) -> list[Dispatch]:
+                  groups: list[Group], starts: dict[int, int], *, waits, signals,
+                  copies=()) -> list[Dispatch]:
         """Pipelines for ``groups`` (made or found; pinned until the batch is done), then one
-        submission of their dispatches. ``groups`` start at record ``first``."""
+        submission of their dispatches (and of ``copies``, the multi-pass snapshots); a
+        program's records start at ``starts[program]``."""
         self._room_for(ctx, groups)
         try:
             pipelines = ctx.pipelines.acquire(p for p, _ in groups)
         except VulkanError as err:
             raise self._pipeline_failed(ctx, groups, err) from err
         slot.pinned = [p for p, _ in groups]
-        dispatches, record = [], first
+        dispatches = []
         for prog, count in groups:
+            channels = ctx.channel_sets.for_bindings(self._table.plan(prog).units[-1].bindings)
             dispatches.append(Dispatch(pipelines[prog], slot.sets.sets[0], req.width,
-                                       req.height, record, 0, count))
-            record += count
+                                       req.height, starts[prog], 0, count, channels))
         slot.stream.submit(dispatches, timed=self.config.watchdog, waits=waits,
-                           signals=signals)
+                           signals=signals, copies=copies)
         return dispatches
 
     def _room_for(self, ctx: DeviceContext, groups: list[Group]) -> None:
@@ -345,67 +345,6 @@ class Renderer:
         if not capped.any():
             return []
         return mark_loop_capped(self._table, capped, np.asarray(req.programs), ctx.name)
-
-    # -- hangs ---------------------------------------------------------------------------------
-    def _recover(self, ctx: DeviceContext, slot: Slot, req: RenderRequest,
-                 groups: list[Group]) -> list[str]:
-        """After a batch missed its deadline: name the culprit (from the batch's timestamps,
-        else by rendering each program alone), stop it, and replace the device."""
-        log.warning("a batch of %d programs ran past %.1f s; recovering", len(groups),
-                    self.config.batch_timeout_s)
-        running = running_dispatch(slot.stream.dispatches_done(), len(groups))
-        self._abandon(ctx)
-        if running is not None:
-            culprits = [groups[running][0]]
-        elif len(groups) == 1:
-            culprits = [groups[0][0]]
-        else:
-            culprits = self._isolate(groups, req.width, req.height)
-        for prog in culprits:
-            self._table.mark(prog, "timeout", f"did not finish within "
-                                              f"{self.config.batch_timeout_s:g} s")
-        return [self._table.name(p) for p in culprits]
-
-    def _isolate(self, groups: list[Group], width: int, height: int) -> list[int]:
-        """Render each program's share alone (deadline each); those that time out are to
-        blame, else the slowest. Bounded: at most one deadline per program."""
-        timings = {}
-        for prog, count in groups:
-            timings[prog] = self._time_alone(prog, count, width, height)
-        culprits = [p for p, t in timings.items() if t is None]
-        return culprits or [max(timings, key=timings.get)]
-
-    def _time_alone(self, prog: int, count: int, width: int, height: int) -> float | None:
-        """Wall seconds to render ``count`` images of ``prog`` alone; None if it hangs (its
-        own recovery then marks it and replaces the device)."""
-        start = time.perf_counter()
-        pending = self._submit(RenderRequest([prog] * count, [1.0] * count, width, height))
-        pending.wait()
-        pending.release()
-        if isinstance(pending.error, RenderTimeoutError):
-            return None
-        return time.perf_counter() - start
-
-    def _abandon(self, ctx: DeviceContext) -> None:
-        """Leave ``ctx`` (busy with hung work) and open a fresh device context."""
-        for slot in ctx.ring.slots():
-            if slot.pending is not None:
-                slot.pending.abandon()
-        self._abandoned.append(ctx)
-        self._reap()
-        self._ctx = DeviceContext(self.config, self._table, self._cache_root())
-        log.warning("abandoned a hung device; rendering goes on with a fresh one (%s)",
-                    self.device_name)
-
-    def _reap(self, final: bool = False) -> None:
-        """Destroy abandoned devices whose hung work has ended."""
-        for ctx in list(self._abandoned):
-            if not ctx.busy():
-                self._abandoned.remove(ctx)
-                ctx.close()
-        if final and self._abandoned:
-            log.warning("%d abandoned device(s) still run hung work; left to process exit",
-                        len(self._abandoned))
 
 
 class _DeviceReplaced(Exception):

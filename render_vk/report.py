@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
@@ -41,9 +41,10 @@ class Observation:
 class ProgramReport:
     """``report.json`` entry: status, log, seconds, constant, static (docs/DESIGN.md), plus
     images, origin, the original name (``name``) where the folder name had to differ from it,
-    ``device_ms_per_image`` and ``dropped`` (``"constant"`` / ``"static"`` when the data
+    ``device_ms_per_image``, ``dropped`` (``"constant"`` / ``"static"`` when the data
     hygiene left the program out, ``render_vk.hygiene``; its constant / static flags then say
-    what its probe images showed)."""
+    what its probe images showed), and where they apply ``inputs`` (what each channel is bound
+    to, or why it is unbound) and ``frames_simulated`` (a multi-pass program's cost)."""
 
     status: str = "ok"
     log: str = ""
@@ -54,6 +55,8 @@ class ProgramReport:
     # device time per image (ms, median over this program's dispatches; the watchdog's
     # timestamps), unlike ``seconds``, which is a share of each batch's wall time
     device_ms_per_image: float | None = None
+    inputs: list[str] = field(default_factory=list)
+    frames_simulated: int = 0
     dropped: str | None = None
     _first: Observation | None = None
     _constant: bool = True
@@ -80,6 +83,10 @@ class ProgramReport:
                                                             self._first.colour]}
         if self.name:
             entry["name"] = self.name
+        if self.inputs:
+            entry["inputs"] = list(self.inputs)
+        if self.frames_simulated:
+            entry["frames_simulated"] = self.frames_simulated
         return entry
 
 
@@ -101,6 +108,8 @@ def _merge_two(a: dict, b: dict) -> dict:
     if a["status"] == "ok" and b["status"] != "ok":
         out["status"], out["log"] = b["status"], b["log"]
     out["images"] = a["images"] + b["images"]
+    if a.get("frames_simulated") or b.get("frames_simulated"):
+        out["frames_simulated"] = a.get("frames_simulated", 0) + b.get("frames_simulated", 0)
     out["seconds"] = round(a["seconds"] + b["seconds"], 4)
     if out.get("device_ms_per_image") is None:
         out["device_ms_per_image"] = b.get("device_ms_per_image")

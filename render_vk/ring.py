@@ -11,6 +11,8 @@ from __future__ import annotations
 from contextlib import ExitStack
 from typing import TYPE_CHECKING
 
+import vulkan as vk
+
 from glsl_transpile.abi import FRAME_BYTES
 
 from .dispatch import CommandStream
@@ -49,6 +51,18 @@ class Slot:
         self.pending: PendingRender | None = None  # submitted, not yet waited for on the host
         self.holder: PendingRender | None = None   # whose batch the pixels hold
         self.pinned: list[int] = []                # programs whose pipelines the batch uses
+        self._device = device
+        self.snapshots: HostBuffer | None = None   # multi-pass snapshots, copied into pixels
+
+    def snapshot_buffer(self, size_bytes: int) -> HostBuffer:
+        """The slot's buffer of multi-pass snapshots (``simulation``), at least ``size_bytes``;
+        the slot's previous batch has finished, so it is free."""
+        if self.snapshots is None or self.snapshots.size_bytes < size_bytes:
+            if self.snapshots is not None:
+                self.snapshots.close()
+            self.snapshots = HostBuffer(self._device, 2 * size_bytes,
+                                        usage=vk.VK_BUFFER_USAGE_TRANSFER_SRC_BIT, cached=False)
+        return self.snapshots
 
     def _pixel_buffer(self, device, size_bytes: int, cuda_device: int | None):
         """(buffer, flat uint8 tensor over it): mapped host memory, or GPU memory in CUDA."""
@@ -71,6 +85,8 @@ class Slot:
         for pending in (self.pending, self.holder):
             if pending is not None:
                 pending.invalidate()
+        if self.snapshots is not None:
+            self.snapshots.close()
         self._stack.close()
 
 

@@ -9,12 +9,12 @@ Nothing is compiled or rendered here: see ``python -m eval.curate`` for that.
 """
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from pathlib import Path
 
 from ..plumbing.atomic import write_bytes
+from ..plumbing import command_line
 from . import GENERATOR_VERSION, generate_many
 
 MANIFEST = "programs.list"
@@ -38,8 +38,7 @@ def write_programs(count: int, seed: int, out: Path) -> list[Path]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m glsl_transpile.synth", description=__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = command_line.new_parser("python -m glsl_transpile.synth", __doc__)
     ap.add_argument("--count", type=int, required=True, help="number of programs")
     ap.add_argument("--seed", type=int, default=0, help="seed of the first program")
     ap.add_argument("--out", type=Path, required=True, help="output folder")

@@ -24,10 +24,21 @@ void main() {
     /*@ENTRY@*/
     vec4 _kColor = /*@OUTPUT@*/;
     if (_kX < _kPush._kWidth && _kY < _kPush._kHeight) {
+#ifdef _K_BUFFER_TARGET
+        // a buffer pass: the colour as it is (float, alpha as written); a discarded pixel keeps
+        // what this image of the double-buffered pair held; the loop-cap flag is one word
+        if (!_kDiscarded) {
+            imageStore(_kBufferOut, ivec2(_kX, _kY), _kColor);
+        }
+        if (_kLoopTicks >= _K_LOOP_CAP) {
+            _kPixels[_kPush._kImageBase] = 1u;
+        }
+#else
         uint _kImage = _kPush._kImageBase + _kF._kOutIndex;
         uint _kRow = _kPush._kHeight - 1u - _kY;  // stored top-down
         uint _kAlpha = _kLoopTicks >= _K_LOOP_CAP ? _K_LOOP_CAPPED_ALPHA : _K_OPAQUE_ALPHA;
         _kPixels[(_kImage * _kPush._kHeight + _kRow) * _kPush._kWidth + _kX] =
             _kPackRgba8(_kDiscarded ? vec3(0.0) : _kColor.rgb, _kAlpha);
+#endif
     }
 }

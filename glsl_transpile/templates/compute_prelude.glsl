@@ -45,41 +45,59 @@ _K_DERIVATIVES(vec3)
 _K_DERIVATIVES(vec4)
 
 // ---- texture channels ------------------------------------------------------------------------
-// No texture is bound: as in OpenGL for an incomplete texture, every read returns (0, 0, 0, 1)
-// and the size is 1x1. Every sampler type of the user's code becomes _KChannel.
-struct _KChannel { int unused; };
-#define _K_TEXEL vec4(0.0, 0.0, 0.0, 1.0)
-#define _K_COORDS(F) F(vec2) F(vec3) F(vec4)
-#define _K_SAMPLE1(C) vec4 _kt_texture(_KChannel s, C p) { return _K_TEXEL; } vec4 _kt_texture(_KChannel s, C p, float bias) { return _K_TEXEL; } vec4 _kt_textureLod(_KChannel s, C p, float lod) { return _K_TEXEL; } vec4 _kt_textureGrad(_KChannel s, C p, C dx, C dy) { return _K_TEXEL; }
-_K_COORDS(_K_SAMPLE1)
-vec4 _kt_textureGrad(_KChannel s, vec3 p, vec2 dx, vec2 dy) { return _K_TEXEL; }
-vec4 _kt_texture2D(_KChannel s, vec2 p) { return _K_TEXEL; }
-vec4 _kt_texture2D(_KChannel s, vec2 p, float bias) { return _K_TEXEL; }
-vec4 _kt_texture2DLod(_KChannel s, vec2 p, float lod) { return _K_TEXEL; }
-vec4 _kt_texture2DLodEXT(_KChannel s, vec2 p, float lod) { return _K_TEXEL; }
-vec4 _kt_texture2DGradEXT(_KChannel s, vec2 p, vec2 dx, vec2 dy) { return _K_TEXEL; }
-vec4 _kt_textureCube(_KChannel s, vec3 p) { return _K_TEXEL; }
-vec4 _kt_textureCube(_KChannel s, vec3 p, float bias) { return _K_TEXEL; }
-vec4 _kt_textureCubeLod(_KChannel s, vec3 p, float lod) { return _K_TEXEL; }
-vec4 _kt_textureCubeLodEXT(_KChannel s, vec3 p, float lod) { return _K_TEXEL; }
-vec4 _kt_textureCubeGradEXT(_KChannel s, vec3 p, vec3 dx, vec3 dy) { return _K_TEXEL; }
-vec4 _kt_texture3D(_KChannel s, vec3 p) { return _K_TEXEL; }
-vec4 _kt_texture3D(_KChannel s, vec3 p, float bias) { return _K_TEXEL; }
-vec4 _kt_shadow2D(_KChannel s, vec3 p) { return _K_TEXEL; }
-#define _K_PROJ(C) vec4 _kt_texture2DProj(_KChannel s, C p) { return _K_TEXEL; } vec4 _kt_texture2DProj(_KChannel s, C p, float bias) { return _K_TEXEL; } vec4 _kt_texture2DProjLod(_KChannel s, C p, float lod) { return _K_TEXEL; } vec4 _kt_texture2DProjLodEXT(_KChannel s, C p, float lod) { return _K_TEXEL; } vec4 _kt_textureProj(_KChannel s, C p) { return _K_TEXEL; } vec4 _kt_textureProj(_KChannel s, C p, float bias) { return _K_TEXEL; } vec4 _kt_textureProjLod(_KChannel s, C p, float lod) { return _K_TEXEL; } vec4 _kt_textureProjGrad(_KChannel s, C p, vec2 dx, vec2 dy) { return _K_TEXEL; } vec4 _kt_textureProjOffset(_KChannel s, C p, ivec2 o) { return _K_TEXEL; }
-_K_PROJ(vec3)
-_K_PROJ(vec4)
-#define _K_OFFSET(C, I) vec4 _kt_textureOffset(_KChannel s, C p, I o) { return _K_TEXEL; } vec4 _kt_textureOffset(_KChannel s, C p, I o, float bias) { return _K_TEXEL; } vec4 _kt_textureLodOffset(_KChannel s, C p, float lod, I o) { return _K_TEXEL; } vec4 _kt_textureGradOffset(_KChannel s, C p, C dx, C dy, I o) { return _K_TEXEL; } vec4 _kt_texelFetch(_KChannel s, I p, int lod) { return _K_TEXEL; } vec4 _kt_texelFetchOffset(_KChannel s, I p, int lod, I o) { return _K_TEXEL; }
-_K_OFFSET(vec2, ivec2)
-_K_OFFSET(vec3, ivec3)
-vec4 _kt_texelFetch(_KChannel s, ivec2 p) { return _K_TEXEL; }
-ivec2 _kt_textureSize(_KChannel s, int lod) { return ivec2(1); }
-vec4 _kt_textureGather(_KChannel s, vec2 p) { return vec4(0.0); }
-vec4 _kt_textureGather(_KChannel s, vec2 p, int comp) { return comp == 3 ? vec4(1.0) : vec4(0.0); }
-vec4 _kt_textureGather(_KChannel s, vec3 p) { return vec4(0.0); }
-vec4 _kt_textureGatherOffset(_KChannel s, vec2 p, ivec2 o) { return vec4(0.0); }
-vec2 _kt_textureQueryLod(_KChannel s, vec2 p) { return vec2(0.0); }
-int _kt_textureQueryLevels(_KChannel s) { return 0; }
+// The channels are real samplers (set 1, see glsl_transpile/abi.py); an unbound one is a 1x1
+// texture reading (0, 0, 0, 1), as OpenGL reads an incomplete texture. A compute shader has no
+// implicit derivatives, so implicit-LOD sampling is textureGrad over the pixel's 2x2 quad with
+// coarse differences (one LOD per quad, as Mesa's llvmpipe selects it); a bias b scales them by
+// 2^b, which adds b to the LOD. textureLod, textureGrad, texelFetch, textureSize, textureGather
+// and their offset forms are the built-ins, called as they are.
+#define _K_IMPLICIT(S, C, G) \
+vec4 _kt_texture(S s, C p) { return textureGrad(s, p, _kDFdxCoarse(G), _kDFdyCoarse(G)); } \
+vec4 _kt_texture(S s, C p, float b) { float k = exp2(b); return textureGrad(s, p, _kDFdxCoarse(G) * k, _kDFdyCoarse(G) * k); }
+_K_IMPLICIT(sampler2D, vec2, p)
+_K_IMPLICIT(samplerCube, vec3, p)
+_K_IMPLICIT(sampler3D, vec3, p)
+_K_IMPLICIT(sampler2DArray, vec3, p.xy)
+// projective lookups: textureProjGrad takes the differences of the projected coordinates
+#define _K_PROJ(S, C, Q) \
+vec4 _kt_textureProj(S s, C p) { return _kt_texture(s, Q); } \
+vec4 _kt_textureProj(S s, C p, float b) { return _kt_texture(s, Q, b); }
+_K_PROJ(sampler2D, vec3, p.xy / p.z)
+_K_PROJ(sampler2D, vec4, p.xy / p.w)
+_K_PROJ(sampler3D, vec4, p.xyz / p.w)
+// an offset must be a constant expression, so textureOffset is a macro (no bias form)
+#define _kt_textureOffset(s, p, o) textureGradOffset(s, p, _kDFdxCoarse(p), _kDFdyCoarse(p), o)
+// WebGL 1 spellings
+vec4 _kt_texture2D(sampler2D s, vec2 p) { return _kt_texture(s, p); }
+vec4 _kt_texture2D(sampler2D s, vec2 p, float b) { return _kt_texture(s, p, b); }
+vec4 _kt_texture2DProj(sampler2D s, vec3 p) { return _kt_textureProj(s, p); }
+vec4 _kt_texture2DProj(sampler2D s, vec3 p, float b) { return _kt_textureProj(s, p, b); }
+vec4 _kt_texture2DProj(sampler2D s, vec4 p) { return _kt_textureProj(s, p); }
+vec4 _kt_texture2DProj(sampler2D s, vec4 p, float b) { return _kt_textureProj(s, p, b); }
+vec4 _kt_texture2DLod(sampler2D s, vec2 p, float l) { return textureLod(s, p, l); }
+vec4 _kt_texture2DLodEXT(sampler2D s, vec2 p, float l) { return textureLod(s, p, l); }
+vec4 _kt_texture2DProjLod(sampler2D s, vec3 p, float l) { return textureProjLod(s, p, l); }
+vec4 _kt_texture2DProjLod(sampler2D s, vec4 p, float l) { return textureProjLod(s, p, l); }
+vec4 _kt_texture2DProjLodEXT(sampler2D s, vec3 p, float l) { return textureProjLod(s, p, l); }
+vec4 _kt_texture2DProjLodEXT(sampler2D s, vec4 p, float l) { return textureProjLod(s, p, l); }
+vec4 _kt_texture2DGradEXT(sampler2D s, vec2 p, vec2 dx, vec2 dy) { return textureGrad(s, p, dx, dy); }
+vec4 _kt_texture2DProjGradEXT(sampler2D s, vec3 p, vec2 dx, vec2 dy) { return textureProjGrad(s, p, dx, dy); }
+vec4 _kt_texture2DProjGradEXT(sampler2D s, vec4 p, vec2 dx, vec2 dy) { return textureProjGrad(s, p, dx, dy); }
+vec4 _kt_textureCube(samplerCube s, vec3 p) { return _kt_texture(s, p); }
+vec4 _kt_textureCube(samplerCube s, vec3 p, float b) { return _kt_texture(s, p, b); }
+vec4 _kt_textureCubeLod(samplerCube s, vec3 p, float l) { return textureLod(s, p, l); }
+vec4 _kt_textureCubeLodEXT(samplerCube s, vec3 p, float l) { return textureLod(s, p, l); }
+vec4 _kt_textureCubeGradEXT(samplerCube s, vec3 p, vec3 dx, vec3 dy) { return textureGrad(s, p, dx, dy); }
+vec4 _kt_texture3D(sampler3D s, vec3 p) { return _kt_texture(s, p); }
+vec4 _kt_texture3D(sampler3D s, vec3 p, float b) { return _kt_texture(s, p, b); }
+vec4 _kt_texture3DLod(sampler3D s, vec3 p, float l) { return textureLod(s, p, l); }
+// clamp with a NaN argument gives the lower bound, as in OpenGL on Mesa and in browsers (a
+// kernel's FClamp may give the upper one)
+#define _K_CLAMP(T, B) T _kClamp(T x, B lo, B hi) { return min(max(x, lo), hi); }
+#define _K_CLAMPS(T, S) _K_CLAMP(T, T) _K_CLAMP(T, S)
+_K_CLAMP(float, float) _K_CLAMPS(vec2, float) _K_CLAMPS(vec3, float) _K_CLAMPS(vec4, float)
+_K_CLAMP(int, int) _K_CLAMPS(ivec2, int) _K_CLAMPS(ivec3, int) _K_CLAMPS(ivec4, int)
+_K_CLAMP(uint, uint) _K_CLAMPS(uvec2, uint) _K_CLAMPS(uvec3, uint) _K_CLAMPS(uvec4, uint)
 
 // ---- output ----------------------------------------------------------------------------------
 // round(clamp(c, 0, 1) * 255) per channel, NaN as 0; the alpha byte is a flag, not colour:

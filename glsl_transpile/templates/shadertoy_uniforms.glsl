@@ -10,10 +10,7 @@ vec3 iChannelResolution[4];
 vec4 iMouse;
 vec4 iDate;
 float iSampleRate;
-_KChannel iChannel0;
-_KChannel iChannel1;
-_KChannel iChannel2;
-_KChannel iChannel3;
+/*@CHANNELS@*/
 
 void _kSetUniforms(_KFrame _kU, vec2 _kRes) {
     iResolution = vec3(_kRes, 1.0);
@@ -23,7 +20,7 @@ void _kSetUniforms(_KFrame _kU, vec2 _kRes) {
     iFrame = _kU._kFrame;
     iChannelTime = float[4](_kU._kChannelTime.x, _kU._kChannelTime.y, _kU._kChannelTime.z,
                             _kU._kChannelTime.w);
-    iChannelResolution = vec3[4](vec3(0.0), vec3(0.0), vec3(0.0), vec3(0.0));
+    iChannelResolution = /*@CHANNEL_RESOLUTION@*/;
     iMouse = _kU._kMouse;
     iDate = _kU._kDate;
     iSampleRate = _kU._kSampleRate;

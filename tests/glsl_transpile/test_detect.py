@@ -1,6 +1,6 @@
 import pytest
 
-from glsl_transpile.detect import TWIGL_MODES, detect_kind, detect_twigl_mode
+from glsl_transpile.detect import TWIGL_MODES, detect_kind, detect_twigl_mode, find_include
 from glsl_transpile.pack import load_builtin_pack
 
 CASES = {
@@ -74,3 +74,9 @@ def test_fast_comment_and_identifier_scan_agrees_with_the_tokenizer():
     for code in tricky + [s.code for s in load_builtin_pack()]:
         text, idents = _code_only(code)
         assert (text, set(idents)) == by_tokens(code), code[:40]
+
+
+def test_an_include_inside_a_comment_is_not_an_include():
+    assert find_include("/*\n#include \"a.glsl\"\n*/\nvoid f(){}") == 0
+    assert find_include("// continued on the next line \\\n#include \"a.glsl\"\n") == 0
+    assert find_include("// a comment\n#include \"a.glsl\"\n") == 2

@@ -38,12 +38,23 @@ def test_hostile_names_write_inside_out_and_keep_their_original_name(tmp_path):
 
 def test_report_statuses_come_from_the_vocabulary(tmp_path):
     (tmp_path / "typo.glsl").write_text(GOOD.replace("1.0", "nope"))
-    (tmp_path / "multi.json").write_text(json.dumps({"Shader": {"renderpass": [
-        {"type": "buffer", "code": GOOD}, {"type": "image", "code": GOOD}]}}))
+    (tmp_path / "cube.json").write_text(json.dumps({"Shader": {"renderpass": [
+        {"type": "cubemap", "code": GOOD}, {"type": "image", "code": GOOD}]}}))
     (tmp_path / "empty.glsl").write_text("")
     out = tmp_path / "out"
     assert main([str(tmp_path), "--out", str(out), "--no-cache", "--strict"]) == 1
     statuses = {k.rsplit("/", 1)[-1]: v["status"]
                 for k, v in json.loads((out / "report.json").read_text()).items()}
-    assert statuses == {"typo": "compile_error", "multi.json": "unsupported",
+    assert statuses == {"typo": "compile_error", "cube.json": "unsupported",
                         "empty.glsl": "load_error"}
+
+
+def test_a_multipass_program_writes_one_kernel_per_pass(tmp_path):
+    (tmp_path / "mp.json").write_text(json.dumps({"Shader": {"info": {"id": "mp"}, "renderpass": [
+        {"type": "buffer", "name": "Buffer A", "code": GOOD, "outputs": [{"id": 257}]},
+        {"type": "buffer", "name": "Buffer C", "code": GOOD, "outputs": [{"id": 259}]},
+        {"type": "image", "code": GOOD}]}}))
+    out = tmp_path / "out"
+    assert main([str(tmp_path / "mp.json"), "--out", str(out), "--no-cache", "--strict"]) == 0
+    assert sorted(p.name for p in out.glob("*.spv")) == ["mp-pass0.spv", "mp-pass1.spv",
+                                                        "mp.spv"]

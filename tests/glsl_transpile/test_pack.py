@@ -1,6 +1,7 @@
 """The built-in pack: enough diverse programs, every feature covered, every program compiled and
 rendered by the compute path identical (PSNR >= 40 dB on uint8 RGB) to the OpenGL fragment
-reference at several times."""
+reference at several times (the multi-pass reference for a TwiGL program that reads its
+backbuffer)."""
 import re
 from collections import Counter
 
@@ -8,7 +9,9 @@ import pytest
 
 from glsl_transpile import compile_program, load_builtin_pack, to_fragment
 from glsl_transpile.detect import BASE_MODES, TWIGL_MODES
+from glsl_transpile.multipass import is_multipass
 from render_vk import RenderRequest
+from render_vk.gl_multipass import GLMultipass
 from render_vk.gl_reference import FrameInputs
 
 from ..conftest import psnr
@@ -50,8 +53,11 @@ def test_program_matches_fragment_reference(index, builtin_renderer, gl_referenc
     assert compiled.ok, compiled.error
     state = builtin_renderer.program(index)
     assert state.name == src.name and state.status == "ok", state.log
-    ref = gl_reference.render(to_fragment(src), [FrameInputs(t, i) for i, t in enumerate(TIMES)],
-                              RES, RES)
+    if is_multipass(src):
+        ref = GLMultipass(gl_reference).render(src, TIMES, RES, RES)
+    else:
+        ref = gl_reference.render(to_fragment(src),
+                                  [FrameInputs(t, i) for i, t in enumerate(TIMES)], RES, RES)
     img = builtin_renderer.render(RenderRequest([index] * len(TIMES), list(TIMES), RES, RES))
     img = img.permute(0, 2, 3, 1).numpy()
     scores = [psnr(img[i], ref[i]) for i in range(len(TIMES))]

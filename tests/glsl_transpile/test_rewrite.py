@@ -48,8 +48,11 @@ def test_fragment_builtins_and_samplers_are_renamed():
     out = _rw("uniform sampler2D b;void main(){gl_FragColor=texture2D(b,gl_FragCoord.xy)"
               "+dFdx(gl_FragCoord.x)+fwidth(1.);}").code
     assert "gl_" not in out
-    for piece in ("_KChannel b", "_kt_texture2D(", "_kDFdx(", "_kFwidth(", "_kFragColor"):
+    for piece in ("sampler2D b", "_kt_texture2D(", "_kDFdx(", "_kFwidth(", "_kFragColor"):
         assert piece in out
+    bound = rewrite_user_code("uniform highp sampler2D b;void main(){}", webgl1=True,
+                              sampler_layout=lambda t, n: f"layout(binding={len(n)})").code
+    assert bound.startswith("layout(binding=1) uniform") and "highp sampler2D b;" in bound
 
 
 def test_uniforms_and_outputs_are_recorded_and_stripped():
@@ -164,3 +167,32 @@ def test_golden_text_of_the_kernels_zero_initialisation():
         "float f(float a) { float i=0.0, j = 2.0; vec3 v=vec3(0.0); mat2 m=mat2(0.0); "
         "int k[3];for(int _kI=0;_kI<k.length();++_kI)k[_kI]=0; S s=_kZero_S(); bool b=false; "
         "for (int n=0;_kLoopTicks++, n < 3; n++) { i += a; } return i; }")
+
+
+def test_a_programs_own_builtin_signature_is_renamed_and_the_others_forwarded():
+    user = _rw("float mod(float a, float b) { return a; }\nvec2 f(vec2 v) { return mod(v, 2.0); }")
+    assert "float _ku_mod(float a, float b)" in user.code and "_ku_mod(v, 2.0)" in user.code
+    assert "vec2 _ku_mod(vec2 a0, float a1) { return mod(a0, a1); }" in user.forwarders
+    assert "float _ku_mod(float a0, float a1)" not in user.forwarders  # the program's own
+    assert _rw("vec3 mod(vec3 a, int b) { return a; }").forwarders == ""  # a new overload
+
+
+def test_a_local_struct_is_zeroed_by_a_constructor_and_anonymous_ones_are_left_alone():
+    out = _rw("void f() { struct H { float d; vec3 n; }; H h; }").code
+    assert "H h=H(0.0, vec3(0.0));" in out and "_kZero_H" not in out
+    anonymous = _rw("struct { bool down; float x; } input;").code
+    assert "down;" in anonymous and "=false" not in anonymous
+
+
+def test_uniform_blocks_become_zero_globals():
+    user = _rw("layout(std140) uniform P { vec4 a[2]; };\nuniform C { vec3 eye; } cam;")
+    assert user.code.count("\n") == 1 and "uniform" not in user.code
+    assert "cam=_kZero_C();" in user.zero_globals
+    assert any("a[_kI]=vec4(0.0)" in z for z in user.zero_globals)
+
+
+def test_sampler_and_clamp_are_renamed_only_where_they_clash():
+    out = _rw("float sampler = 1.0; vec3 c = clamp(vec3(sampler), 0.0, 1.0); float x; "
+              "struct S { float clamp; };").code
+    assert "_ku_sampler" in out and "_kClamp(vec3(_ku_sampler)" in out
+    assert "float clamp;" in out  # a member name, not a call

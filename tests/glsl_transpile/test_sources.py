@@ -37,22 +37,33 @@ def test_shadertoy_api_json_outer_and_inner_objects_load(tmp_path):
     assert a.kind == "shadertoy" and a.channels == ("2d", "cube", "3d", "2d")
 
 
-def test_json_with_two_passes_names_the_extra_pass(tmp_path):
-    passes = [{"type": "buffer", "name": "Buffer A", "code": SHADERTOY_CODE},
-              {"type": "image", "name": "Image", "code": SHADERTOY_CODE}]
+def test_json_with_a_buffer_pass_loads_as_a_multipass_program(tmp_path):
+    passes = [{"type": "buffer", "name": "Buffer A", "code": SHADERTOY_CODE,
+               "outputs": [{"id": 257, "channel": 0}]},
+              {"type": "image", "name": "Image", "code": SHADERTOY_CODE,
+               "inputs": [{"channel": 1, "ctype": "buffer", "id": 257,
+                           "sampler": {"filter": "linear", "wrap": "clamp"}}]}]
     p = tmp_path / "multi.json"
     p.write_text(json.dumps(_api_json(passes)))
-    with pytest.raises(UnsupportedShaderError, match="Buffer A"):
+    (src,) = load_path(p)
+    assert [(b.buffer, b.name) for b in src.passes] == [(0, "Buffer A")]
+    assert src.inputs[1].ctype == "buffer" and src.inputs[1].buffer == 0
+    assert (src.inputs[1].filter, src.inputs[1].wrap) == ("linear", "clamp")
+
+
+def test_json_with_a_cubemap_pass_names_it_and_a_sound_pass_is_dropped(tmp_path):
+    cube = [{"type": "image", "code": SHADERTOY_CODE},
+            {"type": "cubemap", "name": "Cube A", "code": SHADERTOY_CODE}]
+    p = tmp_path / "cube.json"
+    p.write_text(json.dumps(_api_json(cube)))
+    with pytest.raises(UnsupportedShaderError, match="Cube A"):
         load_path(p)
-
-
-def test_json_with_sound_pass_is_rejected(tmp_path):
-    passes = [{"type": "image", "code": SHADERTOY_CODE}, {"type": "sound", "name": "Sound",
-                                                           "code": "vec2 mainSound(){}"}]
+    sound = [{"type": "image", "code": SHADERTOY_CODE},
+             {"type": "sound", "name": "Sound", "code": "vec2 mainSound(){}"}]
     p = tmp_path / "snd.json"
-    p.write_text(json.dumps(_api_json(passes)))
-    with pytest.raises(UnsupportedShaderError, match="Sound"):
-        load_path(p)
+    p.write_text(json.dumps(_api_json(sound)))
+    (src,) = load_path(p)  # the image cannot read a sound pass: it makes no difference
+    assert src.code == SHADERTOY_CODE and not src.passes
 
 
 def test_twigl_code_detects_mode_and_explicit_mode_wins():

@@ -7,8 +7,10 @@ import pytest
 import torch
 
 from glsl_transpile import load_builtin_pack, to_fragment
+from glsl_transpile.multipass import is_multipass
 from render_vk import DeviceNotFoundError, RenderError, Renderer, RendererConfig, RenderRequest
 from render_vk.device import DeviceInfo, pick_device
+from render_vk.gl_multipass import GLMultipass
 from render_vk.gl_reference import FrameInputs
 from render_vk.mixing import cutmix, cutmix_boxes, dirichlet_weights, is_constant, is_static, mixup
 
@@ -37,8 +39,11 @@ def test_batched_render_matches_reference_at_batch_one_and_many(renderer, gl_ref
     many = renderer.render(RenderRequest(progs, times, RES, RES, frames))
     for j, p in enumerate(ok):
         src = renderer.program(p).source
-        ref = gl_reference.render(to_fragment(src), [FrameInputs(t, i) for i, t in
-                                                     enumerate(TIMES)], RES, RES)
+        if is_multipass(src):  # its backbuffer is its previous frame
+            ref = GLMultipass(gl_reference).render(src, TIMES, RES, RES)
+        else:
+            ref = gl_reference.render(to_fragment(src), [FrameInputs(t, i) for i, t in
+                                                         enumerate(TIMES)], RES, RES)
         for i, t in enumerate(TIMES):
             one = renderer.render(RenderRequest([p], [t], RES, RES, [i]))
             got = many[j * len(TIMES) + i].permute(1, 2, 0).numpy()
