@@ -67,7 +67,10 @@ class PretrainConfig:
 
     ``programs``: ``builtin`` (the built-in pack), a folder or manifest of programs, or
     generated programs ``synth:COUNT@SEED`` (``glsl_transpile.synth``); every cell draws its
-    subset from these. ``images``: the image budget of every cell.
+    subset from these. ``images``: the image budget of every cell. ``time_sampling``: the
+    render CLI's (``continuous``: image n at about n / 4 s, so a program of more than 40 images
+    asks multi-pass programs for frames beyond the render's 600-frame cap and they fail with
+    ``beyond_frame_cap``; ``random``: t ~ U[0.1, 10] s, the paper's).
     ``overrides``: ``a.b=v`` strings applied to every method's recipe (after the study's own
     settings: data path, resolution, run folder, seed, epochs). ``data_dir``: where rendered
     datasets are cached ("" = ``<out_dir>/data``).
