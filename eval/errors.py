@@ -58,9 +58,14 @@ class WeightsRequiredError(EvalError):
     """A metric needs user-supplied weights (LPIPS, Inception) that were not given or not found."""
 
 
+class StudyError(EvalError):
+    """A study cannot run a cell: its programs cannot be listed or rendered, or the grid asks
+    for more programs than the source has."""
+
+
 # What an eval entry point reports as a one-line message and a non-zero exit, not a traceback.
 USER_ERRORS = (EvalError, ConfigError, TrainError)
 
 __all__ = ["USER_ERRORS", "CheckpointError", "ConfigError", "DatasetFormatError",
            "DatasetNotFoundError", "EvalError", "InputFileError", "ProgramFolderError",
-           "WeightsRequiredError"]
+           "StudyError", "WeightsRequiredError"]

@@ -7,11 +7,12 @@ import pytest
 import yaml
 
 ENTRY_POINTS = ["train.moco", "train.simclr", "train.supcon", "train.ce", "train.bench_live",
-                "eval.knn", "eval.linear", "eval.programs", "eval.predictor", "eval.gallery",
-                "eval.pictures", "eval.report", "eval.imagenet100", "render_vk.render",
-                "render_vk.bench", "render_vk.bench_scale", "render_vk.bench_multipass",
-                "glsl_transpile.__main__", "glsl_transpile.synth.__main__", "eval.curate",
-                "eval.theta_bench", "eval.corpus_compare"]
+                "eval.knn", "eval.linear", "eval.programs", "eval.study", "eval.predictor",
+                "eval.gallery", "eval.pictures", "eval.report", "eval.imagenet100",
+                "render_vk.render", "render_vk.bench", "render_vk.bench_scale",
+                "render_vk.bench_multipass", "glsl_transpile.__main__",
+                "glsl_transpile.synth.__main__", "eval.curate", "eval.theta_bench",
+                "eval.corpus_compare"]
 
 
 # how bench_scale starts its measuring child processes: not for people
