@@ -20,7 +20,7 @@ from train.config import LiveConfig
 from train.data.batch import ViewBatch, check_images
 from train.seeding import step_generator
 from train.data.mixup import dirichlet_ones, distinct_programs, mix_components
-from train.data.render_protocol import ProgramRenderer
+from train.data.render_protocol import ProgramRenderer, RenderedSource
 from train.data.time_sampling import time_sampler
 from train.errors import ConfigError
 
@@ -35,7 +35,7 @@ class Draws(NamedTuple):
     weights: Tensor
 
 
-class LiveProgramSource:
+class LiveProgramSource(RenderedSource):
     """One-view batches of live renders for one rank; labels are each image's main program.
 
     Args:
@@ -78,14 +78,6 @@ class LiveProgramSource:
         self._epoch_order: tuple[int, Tensor] | None = None
         if live.fixed_dataset:
             self.table = self.draw(images_per_epoch, step_generator(seed, _FIXED_TABLE_KEY))
-
-    def close(self) -> None:
-        """Close the renderer if it came with a ``close`` (one opened for this run)."""
-        if self.renderer.close is not None:
-            self.renderer.close()
-
-    def steps_per_epoch(self) -> int:
-        return self.steps
 
     def batches(self, epoch: int, start_step: int = 0) -> Iterator[ViewBatch]:
         if self.stream is None:

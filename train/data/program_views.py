@@ -6,18 +6,16 @@ from a slightly different state. Images come from a render callable (`render_pro
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import torch
 
 from train.config import LiveConfig
 from train.data.batch import ViewBatch, check_images
 from train.seeding import step_generator
-from train.data.render_protocol import ProgramRenderer
+from train.data.render_protocol import ProgramRenderer, RenderedSource
 from train.data.time_sampling import time_sampler
 
 
-class ProgramTimeViewSource:
+class ProgramTimeViewSource(RenderedSource):
     """Two-view batches (render(p, t), render(p, t + dt)), labels = program ids, for one rank.
 
     Args:
@@ -36,18 +34,6 @@ class ProgramTimeViewSource:
         self.num_classes: int | None = renderer.num_programs
         self.batch_size, self.steps, self.frames = batch_size, steps_per_epoch, frames_per_program
         self.seed, self.rank = seed, rank
-
-    def close(self) -> None:
-        """Close the renderer if it came with a ``close`` (one opened for this run)."""
-        if self.renderer.close is not None:
-            self.renderer.close()
-
-    def steps_per_epoch(self) -> int:
-        return self.steps
-
-    def batches(self, epoch: int, start_step: int = 0) -> Iterator[ViewBatch]:
-        for step in range(start_step, self.steps):
-            yield self.batch(epoch, step)
 
     def batch(self, epoch: int, step: int) -> ViewBatch:
         """Views (B, 3, H, W) uint8 on the renderer's device; labels (B,) int64 program ids."""

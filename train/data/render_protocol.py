@@ -27,7 +27,7 @@ Nothing here imports a renderer; `train.data.build` asks for one only for live s
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import NamedTuple, Protocol
 
 import torch
@@ -64,3 +64,26 @@ class ProgramRenderer(NamedTuple):
     device: torch.device | None = None
     close: Callable[[], None] | None = None
     parameters: Sequence[ProgramParameters | None] | None = None
+
+
+class RenderedSource:
+    """What the live sources share: ``steps`` batches an epoch, each ``batch(epoch, step)``,
+    from ``renderer``, which they close when training ends (the trainer owns it)."""
+
+    renderer: ProgramRenderer
+    steps: int
+
+    def close(self) -> None:
+        """Close the renderer if it came with a ``close`` (one opened for this run)."""
+        if self.renderer.close is not None:
+            self.renderer.close()
+
+    def steps_per_epoch(self) -> int:
+        return self.steps
+
+    def batches(self, epoch: int, start_step: int = 0) -> Iterator:
+        for step in range(start_step, self.steps):
+            yield self.batch(epoch, step)
+
+    def batch(self, epoch: int, step: int):
+        raise NotImplementedError

@@ -12,14 +12,14 @@ structure is the class. Images come from a render callable (``render_protocol``)
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
 
 import torch
 from torch import Tensor
 
 from train.config import LiveConfig
 from train.data.batch import ViewBatch, check_images
-from train.data.render_protocol import ProgramParameters, ProgramRenderer
+from train.data.render_protocol import (ProgramParameters, ProgramRenderer,
+                                        RenderedSource)
 from train.data.time_sampling import time_sampler
 from train.errors import ConfigError
 from train.seeding import step_generator
@@ -50,7 +50,7 @@ def draw_anchor(box: ProgramParameters, anchor: str, gen: torch.Generator) -> Te
     return box.low + (box.high - box.low) * torch.rand(box.low.shape[0], generator=gen)
 
 
-class ProgramThetaViewSource:
+class ProgramThetaViewSource(RenderedSource):
     """Two-view batches (render(p, t, theta), render(p, t', theta + w)), labels = program ids.
 
     Args:
@@ -78,18 +78,6 @@ class ProgramThetaViewSource:
         self.num_classes: int | None = renderer.num_programs
         self.batch_size, self.steps, self.frames = batch_size, steps_per_epoch, frames_per_program
         self.seed, self.rank = seed, rank
-
-    def close(self) -> None:
-        """Close the renderer if it came with a ``close`` (one opened for this run)."""
-        if self.renderer.close is not None:
-            self.renderer.close()
-
-    def steps_per_epoch(self) -> int:
-        return self.steps
-
-    def batches(self, epoch: int, start_step: int = 0) -> Iterator[ViewBatch]:
-        for step in range(start_step, self.steps):
-            yield self.batch(epoch, step)
 
     def batch(self, epoch: int, step: int) -> ViewBatch:
         """Views (B, 3, H, W) uint8 on the renderer's device; labels (B,) int64 program ids."""
