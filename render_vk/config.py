@@ -47,9 +47,10 @@ class RendererConfig:
     pipeline_budget: int | None = None  # pipelines alive at once; None: 256 on a CPU device,
                                         # 4096 on a GPU (least recently used are destroyed)
     pipeline_cache: bool = True       # a persistent VkPipelineCache per device, on disk
-    max_frames: int = 600             # multi-pass programs: the most frames one simulation
-                                      # runs (600: 10 s at 60 fps); a time beyond is refused
-                                      # (status "beyond_frame_cap")
+    max_frames: int = 601             # multi-pass programs: the most frames one simulation
+                                      # runs (601: frames 0..600, every t up to 10 s, the end
+                                      # of random time sampling's range); a time beyond is
+                                      # refused (status "beyond_frame_cap")
     multipass_memory_bytes: int | None = None  # device memory for multi-pass buffers at once
                                       # (decides how many programs simulate together); None:
                                       # 256 MiB on a CPU device, 2 GiB on a GPU

@@ -60,9 +60,10 @@ def _add_output_arguments(ap: argparse.ArgumentParser) -> None:
     add("--noise-channels", action="store_true",
         help="bind Shadertoy's noise textures (stand-ins) to iChannel0..3 of raw code that "
              "has no JSON inputs (by default its channels are unbound)")
-    add("--max-frames", type=int, default=600,
-        help="multi-pass programs: most frames one simulation runs (default 600, 10 s at "
-             "60 fps); a later time is refused (status beyond_frame_cap)")
+    add("--max-frames", type=int, default=601,
+        help="multi-pass programs: most frames one simulation runs (default 601: frames "
+             "0..600, every time up to 10 s); a later time is refused (status "
+             "beyond_frame_cap)")
     add("--timeout", type=float, default=60.0, help="seconds a batch may run before its "
                                                     "program is stopped as hung (default 60)")
     add("--image-timeout", type=float, default=30.0,

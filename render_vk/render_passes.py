@@ -93,6 +93,10 @@ class DiskRun:
         that fail; returns (job, HxWx3 uint8) pairs."""
         side = side or self.args.resolution
         while jobs:
+            # a program that failed in an earlier batch (hung, beyond the frame cap) is skipped
+            jobs = [j for j in jobs if all(self.renderer.program(p).ok for p in j.programs)]
+            if not jobs:
+                break
             programs = [p for j in jobs for p in j.programs]
             times = [t for j in jobs for t in j.times]
             frames = [f for j in jobs for f in j.frames]

@@ -56,6 +56,19 @@ def test_render_cli_marks_a_time_beyond_the_frame_cap(tmp_path):
     assert report["raw"]["status"] == "ok" and report["raw"]["constant"] is True  # unbound
 
 
+def test_render_cli_goes_on_past_a_program_refused_in_an_earlier_batch(tmp_path):
+    src = _sources(tmp_path)
+    out = tmp_path / "out"
+    # one image a batch: the first asks frame 120 (refused), the next one frame 30 of the
+    # same program, which must be skipped, not end the run
+    assert render_main([str(src), "--out", str(out), "--resolution", "8", "--times", "2.0,0.5",
+                        "--max-frames", "60", "--batch-size", "1", "--keep-constant",
+                        "--keep-static", "--quiet"]) == 0
+    report = json.loads((out / "report.json").read_text())
+    assert report["counter"]["status"] == "beyond_frame_cap"
+    assert report["raw"]["status"] == "ok" and report["raw"]["images"] == 2
+
+
 def test_bench_takes_multipass_programs(tmp_path):
     out = tmp_path / "bench.json"
     src = _sources(tmp_path)
