@@ -115,6 +115,11 @@ def _matches(renderer: Renderer, ok: list[int], times: list[float], res: int,
             except ReferenceCompileError:
                 no_reference.append(src.name)
                 continue
+            except Exception as err:  # the reference's own limits: counted, not fatal
+                log.warning("%s: the OpenGL reference failed: %s: %s", src.name,
+                            type(err).__name__, err)
+                no_reference.append(src.name)
+                continue
             try:
                 got, _ = _render(renderer, [p], times, res)
             except ProgramFailedError as err:

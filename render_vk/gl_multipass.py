@@ -107,9 +107,10 @@ class GLMultipass:
             for name in _sampler_names(unit.source, i):
                 if name in prog:
                     prog[name].value = i if bound else _UNBOUND_UNIT + i
-        if "iChannelResolution" in prog:  # GL may keep only the elements used
-            uniform = prog["iChannelResolution"]
-            uniform.value = sizes[:uniform.array_length]
+        if "iChannelResolution" in prog:  # GL may keep only the elements used; of one, it
+            uniform = prog["iChannelResolution"]  # makes a plain vec3
+            uniform.value = (sizes[0] if uniform.array_length == 1
+                             else sizes[:uniform.array_length])
         fbo.use()
         vao.render(self.gl._moderngl.TRIANGLE_STRIP)
         for sampler in samplers:

@@ -10,7 +10,7 @@ from glsl_transpile.multipass import frame_of, input_report, plan
 from render_vk import ProgramFailedError, Renderer, RendererConfig, RenderRequest
 from render_vk.gl_multipass import GLMultipass
 
-from .multipass_programs import (all_programs, blur, buffer_input, common, counter, order,
+from .multipass_programs import (SHOW, all_programs, blur, buffer_input, common, counter, order,
                                  program, sampled)
 
 RES = 32
@@ -276,3 +276,14 @@ def test_a_hang_in_one_submission_does_not_block_reading_the_other_ones_timings(
     assert not worker.is_alive(), "rendering blocked behind the hung submission"
     assert "hang" in str(outcome["error"])
     assert outcome["statuses"] == ["ok"] * 4 + ["timeout"]
+
+
+def test_a_program_reading_one_channel_resolution_matches_the_reference(reference):
+    """GL keeps only iChannelResolution[0] here, as a plain vec3: the reference sets it so."""
+    sized = program("sized", [("A", "void mainImage(out vec4 o, in vec2 f) {\n"
+                                    "  o = vec4(f / iChannelResolution[0].xy, 0.5, 1.0); }",
+                               [buffer_input(0, "A")])], SHOW, [buffer_input(0, "A")])
+    with Renderer() as r:
+        r.load([sized])
+        got = _render(r, 0, times=(0.1,))
+    assert np.array_equal(got, reference.render(sized, (0.1,), RES, RES))
