@@ -186,15 +186,21 @@ def main(argv: list[str] | None = None) -> int:
             result["multipass"]["stopped"] = {renderer.program(p).name: renderer.program(p).status
                                               for p in stopped}
             ok = [p for p in ok if p not in stopped]
+            _write(args.json, result)  # each phase's figures kept, should a later one fail
             if not args.no_reference:
                 log.info("comparing %d with the OpenGL reference", len(ok))
                 result["multipass"]["reference"] = _matches(renderer, ok, times, res, args.psnr)
+            _write(args.json, result)
         log.info("textured programs, channels unbound and bound")
         result["textured"] = _constant_share(renderer, textured, times, res)
     _print(result)
-    if args.json:
-        atomic_write_bytes(args.json, json.dumps(result, indent=1).encode())
+    _write(args.json, result)
     return 0
+
+
+def _write(path: Path | None, result: dict) -> None:
+    if path is not None:
+        atomic_write_bytes(path, json.dumps(result, indent=1).encode())
 
 
 def _print(result: dict) -> None:
