@@ -65,7 +65,11 @@ def test_a_signal_saves_a_checkpoint_at_the_step_reached_and_exits_130(signum, t
                      + ["--resume"]) == 0
     whole = tmp_path / "whole"
     assert moco.main(tiny_run_overrides(tiny_folder, whole, **COMMON, **upto)) == 0
-    assert _losses(run_dir, stopped + 2) == _losses(whole, stopped + 2)
+    # the first steps ran in another process: CPU kernels may round the last bits otherwise
+    resumed, uninterrupted = _losses(run_dir, stopped + 2), _losses(whole, stopped + 2)
+    assert [(s, lr) for s, _, lr in resumed] == [(s, lr) for s, _, lr in uninterrupted]
+    assert [loss for _, loss, _ in resumed] == pytest.approx(
+        [loss for _, loss, _ in uninterrupted], rel=1e-5)
 
 
 def test_a_signal_outside_the_loop_interrupts_at_once_and_inside_only_asks():
