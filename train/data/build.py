@@ -82,20 +82,16 @@ def _live(cfg: DataConfig, ctx: SourceContext) -> BatchSource:
                              rank=ctx.rank, world_size=ctx.world_size)
 
 
-def _program_time(cfg: DataConfig, ctx: SourceContext) -> BatchSource:
-    renderer = ctx.renderer or open_renderer(cfg, ctx.device, ctx.meter)
-    frames = -(-cfg.images_per_epoch // renderer.num_programs)
-    return ProgramTimeViewSource(renderer, cfg.live, batch_size=ctx.batch_size,
-                                 steps_per_epoch=_virtual_steps(cfg, ctx),
-                                 frames_per_program=frames, seed=ctx.seed, rank=ctx.rank)
-
-
-def _program_theta(cfg: DataConfig, ctx: SourceContext) -> BatchSource:
-    renderer = ctx.renderer or open_renderer(cfg, ctx.device, ctx.meter)
-    frames = -(-cfg.images_per_epoch // renderer.num_programs)
-    return ProgramThetaViewSource(renderer, cfg.live, batch_size=ctx.batch_size,
-                                  steps_per_epoch=_virtual_steps(cfg, ctx),
-                                  frames_per_program=frames, seed=ctx.seed, rank=ctx.rank)
+def _view_pairs(source_type) -> Callable[[DataConfig, SourceContext], BatchSource]:
+    """A builder of two-view live sources (``ProgramTimeViewSource``,
+    ``ProgramThetaViewSource``): the same renderer, steps and frames for both."""
+    def build(cfg: DataConfig, ctx: SourceContext) -> BatchSource:
+        renderer = ctx.renderer or open_renderer(cfg, ctx.device, ctx.meter)
+        frames = -(-cfg.images_per_epoch // renderer.num_programs)
+        return source_type(renderer, cfg.live, batch_size=ctx.batch_size,
+                           steps_per_epoch=_virtual_steps(cfg, ctx),
+                           frames_per_program=frames, seed=ctx.seed, rank=ctx.rank)
+    return build
 
 
 def _virtual_steps(cfg: DataConfig, ctx: SourceContext) -> int:
@@ -204,6 +200,6 @@ SOURCES: dict[str, Callable[[DataConfig, SourceContext], BatchSource]] = {
     "folder": _folder,
     "latent": _latent,
     "live": _live,
-    "program_time": _program_time,
-    "program_theta": _program_theta,
+    "program_time": _view_pairs(ProgramTimeViewSource),
+    "program_theta": _view_pairs(ProgramThetaViewSource),
 }
