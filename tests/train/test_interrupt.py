@@ -60,16 +60,18 @@ def test_a_signal_saves_a_checkpoint_at_the_step_reached_and_exits_130(signum, t
     if signum != signal.SIGINT:
         return
     # the resume goes on from that step exactly (decoding workers change nothing: same order)
+    # each run in a fresh process, as the stopped one: a process that has run lavapipe's
+    # LLVM code may round CPU kernels' last bits otherwise (seen as a 2e-7 loss difference)
     upto = {"run.max_steps": stopped + 2}
-    assert moco.main(tiny_run_overrides(tiny_folder, run_dir, **COMMON, **upto)
-                     + ["--resume"]) == 0
+    _finish(_start(tiny_run_overrides(tiny_folder, run_dir, **COMMON, **upto) + ["--resume"]))
     whole = tmp_path / "whole"
-    assert moco.main(tiny_run_overrides(tiny_folder, whole, **COMMON, **upto)) == 0
-    # the first steps ran in another process: CPU kernels may round the last bits otherwise
-    resumed, uninterrupted = _losses(run_dir, stopped + 2), _losses(whole, stopped + 2)
-    assert [(s, lr) for s, _, lr in resumed] == [(s, lr) for s, _, lr in uninterrupted]
-    assert [loss for _, loss, _ in resumed] == pytest.approx(
-        [loss for _, loss, _ in uninterrupted], rel=1e-5)
+    _finish(_start(tiny_run_overrides(tiny_folder, whole, **COMMON, **upto)))
+    assert _losses(run_dir, stopped + 2) == _losses(whole, stopped + 2)
+
+
+def _finish(proc, timeout=300):
+    out, err = proc.communicate(timeout=timeout)
+    assert proc.returncode == 0, err
 
 
 def test_a_signal_outside_the_loop_interrupts_at_once_and_inside_only_asks():
