@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 
 from tests.train.conftest import tiny_run_overrides
-from train import moco
 from train.interrupt import StopRequest
 from train.rundir import read_metrics
 
