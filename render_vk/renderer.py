@@ -234,7 +234,7 @@ class Renderer(HangRecovery):
                                         waits=waits if i == 0 else (),
                                         signals=signals if last else (),
                                         copies=copies if i == 0 else ())
-            finish = self._finisher(ctx, slot, request, dispatches, chunk)
+            finish = self._finisher(ctx, slot, request, dispatches, chunk, last)
             if not last:  # a request with more programs than the budget: one chunk at a time
                 finish()
         return PendingRender(slot, request, ctx.handoff, finish)
@@ -306,14 +306,17 @@ class Renderer(HangRecovery):
                                        f" {err}")
 
     def _finisher(self, ctx: DeviceContext, slot: Slot, req: RenderRequest,
-                  dispatches: list[Dispatch], groups: list[Group]) -> Callable[[], None]:
+                  dispatches: list[Dispatch], groups: list[Group],
+                  last: bool) -> Callable[[], None]:
         def finish() -> None:
-            self._finish(ctx, slot, req, dispatches, groups)
+            self._finish(ctx, slot, req, dispatches, groups, last)
         return finish
 
     def _finish(self, ctx: DeviceContext, slot: Slot, req: RenderRequest,
-                dispatches: list[Dispatch], groups: list[Group]) -> None:
-        """Wait for a submitted batch, then let the watchdog judge it.
+                dispatches: list[Dispatch], groups: list[Group], last: bool = True) -> None:
+        """Wait for a submitted batch, then let the watchdog judge it. The loop-cap scan of
+        the request's images waits for its ``last`` submission: before it, the images of later
+        chunks hold whatever the memory held (stale loop-cap marks included).
 
         Raises:
             RenderTimeoutError: the batch hung (culprit stopped, device replaced).
@@ -333,7 +336,7 @@ class Renderer(HangRecovery):
         if self.config.watchdog:
             failed += slow_programs(groups, slot.stream.dispatch_seconds() or [],
                                     self.config.image_timeout_s, self._table)
-        if ctx.is_cpu:  # only CPU drivers cut loops; the flag means nothing on a GPU
+        if ctx.is_cpu and last:  # only CPU drivers cut loops; the flag means nothing on a GPU
             failed += self._loop_capped(ctx, slot, req)
         if failed:
             names = [self._table.name(p) for p in failed]

@@ -307,3 +307,22 @@ def test_hung_batch_with_parameter_programs_is_recovered():
             r.render(RenderRequest([0, 1, 2, 2, 2, 2], [1.0] * 6, RES, RES))
         assert [p.status for p in r.programs()] == ["ok", "ok", "timeout"]
         assert r.render(RenderRequest([0, 1], [1.0] * 2, 16, 16)).shape == (2, 3, 16, 16)
+
+
+def test_a_request_in_chunks_is_not_judged_by_its_unwritten_images():
+    """A request with more programs than the pipeline budget runs in chunks; after the first,
+    the later chunks' images still hold the slot's old contents, here a loop-capped program's
+    flagged pixels: only the finished request is scanned for the loop-cap flag."""
+    from glsl_transpile import from_code
+    from render_vk import ProgramFailedError
+
+    capped = from_code("void mainImage(out vec4 c, in vec2 f) { float x = 0.0;\n"
+                       "  for (int i = 0; i < 100000; i++) x += 1e-6;\n"
+                       "  c = vec4(x, 0.5, 0.0, 1.0); }", "past_cap")
+    with Renderer(RendererConfig(watchdog=False, ring_size=1, pipeline_budget=2)) as r:
+        r.load([s for s in load_builtin_pack() if not is_multipass(s)][:4] + [capped])
+        with pytest.raises(ProgramFailedError, match="past_cap"):
+            r.render(RenderRequest([4] * 4, [1.0] * 4, RES, RES))  # every pixel flagged
+        images = r.render(RenderRequest([0, 1, 2, 3], [1.0] * 4, RES, RES))  # two chunks
+        assert images.shape == (4, 3, RES, RES)
+        assert [r.program(i).status for i in range(4)] == ["ok"] * 4
