@@ -33,16 +33,11 @@ class Renders:
 def warm_up(renderer, programs: Sequence[int], t_seconds: float) -> None:
     """One 8x8 dispatch per program, ``WARM_UP_GROUP`` programs per submission; a failure
     marks its culprit (the renderer does) and the others go on."""
-    from render_vk import RenderError, RenderRequest
+    from render_vk.survivors import render_surviving
 
     for i in range(0, len(programs), WARM_UP_GROUP):
         group = [p for p in programs[i:i + WARM_UP_GROUP] if renderer.program(p).ok]
-        if not group:
-            continue
-        try:
-            renderer.render(RenderRequest(group, [t_seconds] * len(group), 8, 8))
-        except RenderError as err:
-            log.warning("%s", err)
+        render_surviving(renderer, group, [t_seconds], 8, 8)
 
 
 def render_timed(renderer, batch: list[int], times: Sequence[float], res: int) -> Renders:
@@ -70,7 +65,7 @@ def render_programs(renderer, programs: Sequence[int], times: Sequence[float], r
                     batch_images: int = 256) -> Renders:
     """Warm up, then render ``programs`` at ``times`` in requests of about ``batch_images``
     images; programs that fail are left out (their status says why)."""
-    from render_vk import RenderError
+    from render_vk import ProgramFailedError
 
     warm_up(renderer, list(programs), times[0])
     per_batch = max(1, batch_images // len(times))
@@ -80,9 +75,12 @@ def render_programs(renderer, programs: Sequence[int], times: Sequence[float], r
         batch, todo = todo[:per_batch], todo[per_batch:]
         try:
             part = render_timed(renderer, batch, times, res)
-        except RenderError as err:
+        except ProgramFailedError as err:
             log.warning("%s", err)
-            todo = [p for p in batch if renderer.program(p).ok] + todo
+            left = [p for p in batch if renderer.program(p).ok]
+            if len(left) == len(batch):
+                raise  # nothing was marked: the same batch would fail again
+            todo = left + todo
             continue
         out.images.update(part.images)
         out.seconds_per_image.update(part.seconds_per_image)

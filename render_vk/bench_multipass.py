@@ -29,6 +29,7 @@ from .gl_multipass import GLMultipass
 from .gl_reference import GLReference, ReferenceCompileError
 from .errors import ProgramFailedError
 from .renderer import Renderer, RendererConfig, RenderRequest
+from .survivors import render_surviving
 from .writer import atomic_write_bytes
 
 log = logging.getLogger("render_vk.bench_multipass")
@@ -70,25 +71,9 @@ def _render(renderer: Renderer, programs: list[int], times: list[float], res: in
     return images.permute(0, 2, 3, 1).numpy(), time.perf_counter() - start
 
 
-def _without_failures(renderer: Renderer, programs: list[int], times: list[float], res: int):
-    """Render ``programs`` once, leaving out those that fail (a hang, a per-frame limit) until
-    the rest render; returns the programs that rendered."""
-    while programs:
-        try:
-            _render(renderer, programs, times, res)
-            return programs
-        except ProgramFailedError as err:
-            log.warning("%s", err)
-            left = [p for p in programs if renderer.program(p).ok]
-            if len(left) == len(programs):
-                raise
-            programs = left
-    return programs
-
-
 def _speed(renderer: Renderer, ok: list[int], times: list[float], res: int) -> dict:
     """Images/s and frames/s of one request for all against one request per program."""
-    ok = _without_failures(renderer, ok, times, res)  # pipelines made, textures uploaded
+    ok, _ = render_surviving(renderer, ok, times, res, res)  # pipelines, textures made
     frames = sum(frame_of(max(times)) + 1 for _ in ok)
     _, batched = _render(renderer, ok, times, res)
     alone = sum(_render(renderer, [p], times, res)[1] for p in ok)

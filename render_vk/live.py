@@ -27,6 +27,7 @@ from glsl_transpile.plumbing.progress import Meter, silent
 
 from .errors import ProgramFailedError, RenderError
 from .config import RendererConfig, RenderRequest
+from .survivors import render_surviving
 from .hygiene import PROBE_SIDE, DropRules, verdict
 from .renderer import Renderer
 from .report import Observation
@@ -141,21 +142,9 @@ class LiveRenderer:
                dropped: dict[int, str]):
         """The programs that rendered and their images ``(P * T, side, side, 3)`` uint8,
         program-major; those that failed go to ``dropped`` with their status."""
-        while True:
-            progs = [p for p in programs for _ in times_s]
-            times = [float(t) for _ in programs for t in times_s]
-            frames = [k for _ in programs for k in range(len(times_s))]
-            try:
-                images = self.renderer.render(RenderRequest(progs, times, side, side, frames))
-            except ProgramFailedError as err:
-                log.warning("%s", err)
-                failed = {p for p in programs if not self.renderer.program(p).ok}
-                if not failed:
-                    raise
-                dropped.update({p: self.renderer.program(p).status for p in failed})
-                programs = [p for p in programs if p not in failed]
-                continue
-            return programs, images.permute(0, 2, 3, 1).cpu().numpy()
+        kept, images = render_surviving(self.renderer, programs, times_s, side, side)
+        dropped.update({p: self.renderer.program(p).status for p in programs if p not in kept})
+        return kept, images.permute(0, 2, 3, 1).cpu().numpy()
 
     def close(self) -> None:
         self.renderer.close()
