@@ -10,7 +10,8 @@ and finishes the others; a cell that fails is reported and the others go on. Wri
 - ``study.json``: ``records`` (one per cell, dataset, layer and probe: method, programs,
   images, mixup_k, seed, eval_dataset, probe, top1, baseline_top1, train_seconds, run_dir,
   ...), ``failed`` and ``skipped`` cells, the resolved config;
-- ``study.md``: the table (``eval.study_report``), printed at the end;
+- ``study.md``: the table, the gains over random init paired by seed and text charts
+  (``eval.study_report``), printed at the end;
 - figures (``eval.study_figures``) and ``retrieval_best.png``, the k-NN retrieval grid of the
   best cell.
 
@@ -37,7 +38,7 @@ from eval.study_cells import Skipped, cells, dataset_plan
 from eval.study_config import StudyConfig
 from eval.study_data import available_programs
 from eval.study_figures import write_figures
-from eval.study_report import best_knn_record, markdown_table
+from eval.study_report import best_knn_record, study_markdown
 from glsl_transpile.plumbing.progress import Meter, silent
 
 log = logging.getLogger(__name__)
@@ -77,10 +78,10 @@ def run_grid(cfg: StudyConfig, meter: Meter = silent) -> StudyResult:
 
 
 def write_outputs(cfg: StudyConfig, result: StudyResult) -> str:
-    """study.json, study.md, the figures and the best cell's retrieval grid; returns the
-    table (empty when no cell finished)."""
+    """study.json, study.md, the figures and the best cell's retrieval grid; returns study.md
+    (empty when no cell finished)."""
     out = Path(cfg.out_dir)
-    table = markdown_table(result.records) if result.records else ""
+    table = study_markdown(result.records) if result.records else ""
     figures = [str(p) for p in write_figures(out, result.records)] if result.records else []
     best = best_knn_record(result.records)
     grid = Path(best["eval_dir"]) / "retrieval.png" if best else None

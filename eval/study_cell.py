@@ -3,7 +3,8 @@ evaluate it and the random-init baseline under one protocol (through ``eval.runs
 
 Folders, under ``<out_dir>``::
 
-    cells/<cell id>/train/          the training run (config, metrics, checkpoint, export)
+    cells/<cell id>/train/          the training run (config, metrics, export; the checkpoint
+                                    only while unfinished or with pretrain.keep_checkpoints)
     cells/<cell id>/train.json      training's seconds, steps and the resolved config
     cells/<cell id>/eval/<task>/    knn.json / linear.json of the trained encoder
     cells/<cell id>/cell.json       the cell's records, written last: the cell is finished
@@ -181,6 +182,8 @@ def train_cell(cfg: StudyConfig, cell: Cell, plan: DatasetPlan, tcfg: TrainConfi
             "finished": result.finished, "resumed": resume, "weights": str(weights),
             "data": data, "config": config_to_dict(tcfg)}
     write_text(cell_dir(cfg, cell) / TRAIN_NAME, json.dumps(info, indent=2) + "\n")
+    if result.finished and not cfg.pretrain.keep_checkpoints:
+        (run_dir / CHECKPOINT_NAME).unlink(missing_ok=True)  # train.json names the export
     return info
 
 

@@ -1,4 +1,4 @@
-"""The study's results: study.json's records summarised over seeds, and the Markdown table.
+"""The study's results: study.json's records summarised over seeds, as Markdown.
 
 Pure functions over the records ``eval.study_cell`` makes (one per cell, evaluation dataset,
 layer and probe); files are written by ``eval.study``. A row of the table is one grid point
@@ -6,13 +6,19 @@ without its seed (method, mixing, data, epochs, programs), a column one (dataset
 probe); a value is the mean over seeds, with the sample standard deviation when there are
 several. The last row is the random-init encoder under the same protocol (its seeds are the
 cells' seeds: each trained encoder started from exactly those weights).
+
+``study_markdown`` is study.md: that table, the same table of paired differences (trained
+minus random init of the same seed, in points: the seed's luck in the starting weights and
+the evaluation subset cancels), and text charts of accuracy along the grid's varying axis
+(programs, else epochs) that read in a terminal and in any Markdown viewer.
 """
 from __future__ import annotations
 
 import dataclasses
+import math
 import statistics
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 from eval.study_config import IMAGEFOLDER_PREFIX, METHODS
 
@@ -68,10 +74,21 @@ def _grouped(records: Iterable[dict[str, Any]], key) -> dict[tuple, list[dict[st
     return groups
 
 
-def summarise(records: Sequence[dict[str, Any]]) -> list[Summary]:
-    """One Summary per (row, column), rows in grid order, columns in order of appearance."""
+def trained_top1(record: dict[str, Any]) -> float:
+    return record["top1"]
+
+
+def gain_top1(record: dict[str, Any]) -> float:
+    """Trained minus random-init top-1 of the same seed and protocol, in points."""
+    return record["top1"] - record["baseline_top1"]
+
+
+def summarise(records: Sequence[dict[str, Any]],
+              value: Callable[[dict[str, Any]], float] = trained_top1) -> list[Summary]:
+    """One Summary per (row, column) of ``value`` over seeds, rows in grid order, columns in
+    order of appearance."""
     groups = _grouped(records, lambda r: (row_key(r), column_key(r)))
-    out = [Summary(row, column, Stat.of([r["top1"] for r in group]),
+    out = [Summary(row, column, Stat.of([value(r) for r in group]),
                    statistics.fmean(r["images"] for r in group),
                    statistics.fmean(r["train_seconds"] for r in group))
            for (row, column), group in groups.items()]
@@ -119,23 +136,104 @@ def row_cells(row: tuple) -> list[str]:
 TABLE_HEAD = ["method", "mixing", "data", "epochs", "programs", "images"]
 
 
-def markdown_table(records: Sequence[dict[str, Any]]) -> str:
-    """Top-1 accuracy (%) per grid point and probe, then the random-init row."""
-    summaries = summarise(records)
-    columns = columns_of(records)
+def _rows(summaries: Sequence[Summary]) -> dict[tuple, dict[tuple, Summary]]:
     rows: dict[tuple, dict[tuple, Summary]] = {}
     for s in summaries:
         rows.setdefault(s.row, {})[s.column] = s
+    return rows
+
+
+def _table_lines(records: Sequence[dict[str, Any]], summaries: Sequence[Summary],
+                 text: Callable[[Stat], str]) -> list[str]:
+    columns = columns_of(records)
     head = TABLE_HEAD + [column_title(c) for c in columns]
     lines = ["| " + " | ".join(head) + " |", "|" + "|".join("---" for _ in head) + "|"]
-    for row, values in rows.items():
+    for row, values in _rows(summaries).items():
         images = f"{next(iter(values.values())).images:.0f}"
-        cells = [values[c].top1.text() if c in values else "" for c in columns]
+        cells = [text(values[c].top1) if c in values else "" for c in columns]
         lines.append("| " + " | ".join(row_cells(row) + [images] + cells) + " |")
+    return lines
+
+
+def markdown_table(records: Sequence[dict[str, Any]]) -> str:
+    """Top-1 accuracy (%) per grid point and probe, then the random-init row."""
+    lines = _table_lines(records, summarise(records), Stat.text)
     base = baselines(records)
     lines.append("| " + " | ".join([BASELINE_LABEL] + [""] * (len(TABLE_HEAD) - 1)
-                                   + [base[c].text() for c in columns]) + " |")
+                                   + [base[c].text() for c in columns_of(records)]) + " |")
     return "\n".join(lines) + "\n"
+
+
+def _signed(stat: Stat) -> str:
+    mean = f"{stat.mean:+.{DECIMALS}f}"
+    return mean if stat.n == 1 else f"{mean} ± {stat.std:.{DECIMALS}f}"
+
+
+def gain_table(records: Sequence[dict[str, Any]]) -> str:
+    """Trained minus random-init top-1 (points) per grid point and probe, paired by seed."""
+    return "\n".join(_table_lines(records, summarise(records, gain_top1), _signed)) + "\n"
+
+
+CHART_WIDTH = 40
+X_AXES = ((4, "programs"), (3, "epochs"))  # ROW_FIELDS indices a chart runs along
+
+
+def chart_axis(records: Sequence[dict[str, Any]]) -> tuple[int, str] | None:
+    """The row field the grid varies (programs first, then epochs), or None."""
+    for index, name in X_AXES:
+        if len({row_key(r)[index] for r in records}) > 1:
+            return index, name
+    return None
+
+
+def text_chart(records: Sequence[dict[str, Any]], column: tuple, x_field: int,
+               x_name: str) -> str:
+    """Bars of top-1 for one column: a group per grid point without ``x_field``, a bar per
+    value of it, and the random-init bar; the axis starts a point below the lowest value."""
+    points = [s for s in summarise(records) if s.column == column]
+    base = baselines(records)[column]
+    low = math.floor(min([s.top1.mean for s in points] + [base.mean])) - 1
+    high = math.ceil(max([s.top1.mean for s in points] + [base.mean]))
+    scale = CHART_WIDTH / max(high - low, 1)
+
+    def bar(stat: Stat) -> str:
+        eighths = round((stat.mean - low) * scale * 8)
+        full, part = divmod(eighths, 8)
+        return ("\u2588" * full + ("" if part == 0 else chr(0x2590 - part))).ljust(CHART_WIDTH)
+
+    groups: dict[tuple, list[Summary]] = {}
+    for s in points:
+        groups.setdefault(s.row[:x_field] + s.row[x_field + 1:], []).append(s)
+    labels = {g: " ".join(c for i, c in enumerate(_chart_cells(v[0].row)) if i != x_field)
+              for g, v in groups.items()}
+    width = max([len(t) for t in labels.values()] + [len(BASELINE_LABEL)])
+    x_width = max(len(f"{x_name}={s.row[x_field]}") for s in points)
+    lines = [f"{column_title(column)}: top-1 (%), axis from {low}"]
+    for group, series in groups.items():
+        for i, s in enumerate(sorted(series, key=lambda s: s.row[x_field])):
+            label = labels[group] if i == 0 else ""
+            x = f"{x_name}={s.row[x_field]}"
+            lines.append(f"{label:<{width}}  {x:<{x_width}}  {bar(s.top1)} {s.top1.text()}")
+    lines.append(f"{BASELINE_LABEL:<{width}}  {'':<{x_width}}  {bar(base)} {base.text()}")
+    return "\n".join(lines) + "\n"
+
+
+def _chart_cells(row: tuple) -> list[str]:
+    cells = row_cells(row)
+    return cells[:3] + [f"{cells[3]} ep", f"{cells[4]} prog"]
+
+
+def study_markdown(records: Sequence[dict[str, Any]]) -> str:
+    """study.md: the table, the paired differences, and a chart per column when the grid
+    varies programs or epochs."""
+    parts = ["## Top-1 (%), mean ± standard deviation over seeds\n", markdown_table(records),
+             "\n## Trained minus random init of the same seed (points)\n", gain_table(records)]
+    axis = chart_axis(records)
+    if axis is not None:
+        parts.append(f"\n## Top-1 along {axis[1]}\n")
+        for column in columns_of(records):
+            parts.append("\n```\n" + text_chart(records, column, *axis) + "```\n")
+    return "".join(parts)
 
 
 def best_knn_record(records: Sequence[dict[str, Any]]) -> dict[str, Any] | None:

@@ -5,6 +5,7 @@ protocol, table) on their own."""
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import json
 import re
 from pathlib import Path
@@ -22,7 +23,7 @@ from eval.errors import StudyError
 from eval.study import main
 from eval.study_cells import Cell, Skipped, cells, choose_programs, dataset_plan, render_argv
 from eval.study_config import StudyConfig, load_study_config
-from eval.study_report import markdown_table
+from eval.study_report import gain_table, markdown_table, study_markdown, text_chart
 from glsl_transpile import load_sources
 from glsl_transpile.plumbing.config import ConfigError
 from train.checkpoint import seed_everything
@@ -105,6 +106,7 @@ def test_tiny_study_writes_every_field_for_every_cell_dataset_and_probe(study):
         assert 0 <= r["top1"] <= 100 and 0 <= r["baseline_top1"] <= 100
         assert r["train_seconds"] > 0 and r["train_steps"] == 2
         assert (Path(r["run_dir"]) / "backbone_torchvision.pt").is_file()
+        assert not (Path(r["run_dir"]) / "checkpoint.pt").exists()  # finished: export only
 
 
 def test_restart_skips_the_finished_cell_and_finishes_the_interrupted_one(study):
@@ -159,13 +161,17 @@ def test_figures_are_non_empty_pngs(study):
 
 
 def _table_numbers(text: str) -> list[list[float]]:
-    rows = [line for line in text.splitlines() if line.startswith("| ")][1:]
-    return [[float(x) for x in re.findall(r"\d+\.\d", row)] for row in rows]
+    """The numbers of the first Markdown table in ``text``, a list per row after the head."""
+    lines = text.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("| "))
+    rows = [line for line in itertools.takewhile(lambda l: l.startswith("|"), lines[start:])]
+    return [[float(x) for x in re.findall(r"[-+]?\d+\.\d", row)] for row in rows[2:]]
 
 
 def test_table_numbers_equal_study_json(study):
     out = Path(study.cfg.out_dir)
     table = (out / "study.md").read_text()
+    assert table == study_markdown(study.payload["records"])
     records = study.payload["records"]
     numbers = _table_numbers(table)
     for row, cell_id in zip(numbers, ["simclr-p1-raw-disk-s0", "simclr-p2-raw-disk-s0"]):
@@ -173,7 +179,33 @@ def test_table_numbers_equal_study_json(study):
         assert row == [round(r["top1"], 1) for r in mine]
     baseline = {r["probe"]: r["baseline_top1"] for r in records}
     assert numbers[-1] == [round(baseline[p], 1) for p in sorted(baseline)]
-    assert table == markdown_table(records)
+    assert table.startswith("## Top-1") and markdown_table(records) in table
+
+
+def _record(seed: int, programs: int, top1: float, baseline: float) -> dict:
+    return {"cell_id": f"supcon-p{programs}-s{seed}", "method": "supcon", "mixup_k": 1,
+            "data": "disk", "epochs": 2, "programs": programs, "seed": seed, "images": 64,
+            "eval_dataset": "mnist", "layer": "layer3", "probe": "linear_sgd", "top1": top1,
+            "baseline_top1": baseline, "train_seconds": 1.0}
+
+
+def test_gains_are_paired_by_seed_and_charts_follow_the_varying_axis():
+    """Trained minus random init of the same seed, mean and spread over seeds; a bar per
+    program count and one for random init, longer for a higher accuracy."""
+    records = [_record(0, 1, 80.0, 78.0), _record(1, 1, 70.0, 69.0),
+               _record(0, 16, 84.0, 78.0), _record(1, 16, 75.0, 69.0)]
+    gains = _table_numbers(gain_table(records))
+    assert gains == [[1.5, 0.7], [6.0, 0.0]]  # (+2, +1) and (+6, +6)
+    text = study_markdown(records)
+    assert "+1.5 ± 0.7" in text and "+6.0 ± 0.0" in text
+    chart = text_chart(records, ("mnist", "layer3", "linear_sgd"), 4, "programs")
+    bars = {("init" if line.startswith("random init") else re.search(r"programs=\d+", line)[0]):
+            line.count("\u2588") for line in chart.splitlines()[1:]}
+    assert set(bars) == {"programs=1", "programs=16", "init"}
+    assert bars["programs=16"] > bars["programs=1"] > bars["init"] > 0
+    assert all(t in chart for t in ("75.0 ± 7.1", "79.5 ± 6.4", "73.5 ± 6.4"))  # over seeds
+    assert "## Top-1 along programs" in text
+    assert "## Top-1 along" not in study_markdown(records[:2])  # one program count: no axis
 
 
 def test_random_init_baseline_is_the_trained_encoders_starting_point():
