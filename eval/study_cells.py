@@ -86,6 +86,11 @@ def choose_programs(available: Sequence[str], count: int, seed: int) -> list[str
     return [available[i] for i in order[:count]]
 
 
+# How ``render_argv`` renders a plan: a new value keys datasets cached by an older study anew.
+# 2: raw datasets hold exactly the budget (--total --balanced), not budget // count a program.
+RENDER_VERSION = 2
+
+
 @dataclasses.dataclass(frozen=True)
 class DatasetPlan:
     """A pretraining dataset: ``count`` programs (``programs``: their files or generated-program
@@ -101,13 +106,9 @@ class DatasetPlan:
     seed: int
 
     @property
-    def samples_per_program(self) -> int:
-        """Images per program of a raw dataset (the budget split evenly, at least one)."""
-        return max(1, self.images // self.count)
-
-    @property
     def key(self) -> str:
-        digest = hashlib.sha256(json.dumps(dataclasses.asdict(self), sort_keys=True).encode())
+        what = {**dataclasses.asdict(self), "render": RENDER_VERSION}
+        digest = hashlib.sha256(json.dumps(what, sort_keys=True).encode())
         mix = "raw" if self.mixup_k == 1 else f"mix{self.mixup_k}"
         return (f"p{self.count}-{mix}-i{self.images}-r{self.resolution}-s{self.seed}-"
                 f"{digest.hexdigest()[:10]}")
@@ -122,10 +123,12 @@ def dataset_plan(cfg: StudyConfig, cell: Cell, available: Sequence[str]) -> Data
 
 
 def render_argv(plan: DatasetPlan, manifest: str, out: str) -> list[str]:
-    """The ``python -m render_vk.render`` command line of a dataset on disk: per-program folders
-    (program = class) for raw images, a flat folder of ``--total`` images for MixUp."""
+    """The ``python -m render_vk.render`` command line of a dataset on disk: ``--total`` images
+    in per-program folders (program = class), the budget split evenly (``--balanced``: each
+    program ``images / count`` images or one more, and programs the render drops as constant
+    or static leave their share to the others), or a flat folder of MixUp images."""
     argv = [manifest, "--out", out, "--resolution", str(plan.resolution),
             "--time-sampling", plan.time_sampling, "--seed", str(plan.seed), "--quiet"]
     if plan.mixup_k == 1:
-        return argv + ["--samples", str(plan.samples_per_program)]
+        return argv + ["--total", str(plan.images), "--balanced"]
     return argv + ["--mixup", str(plan.mixup_k), "--total", str(plan.images)]

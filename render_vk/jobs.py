@@ -58,10 +58,12 @@ def _per_program(names, ok, args, sampling, rank, world, ext) -> list[Job]:
 
 
 def _draws(ok: list[int], args) -> ProgramDraws:
-    """Uniform draws over the working programs, or shard by shard (``--shard-programs``)."""
+    """Uniform draws over the working programs, shard by shard (``--shard-programs``), or
+    balanced (``--balanced``: every program ``--total / programs`` images or one more)."""
     shard = getattr(args, "shard_programs", 0) or 0
     images = getattr(args, "shard_images", 0) or 0
-    return ProgramDraws(len(ok), args.seed, shard, images or 32 * shard)
+    return ProgramDraws(len(ok), args.seed, shard, images or 32 * shard,
+                        balanced=bool(getattr(args, "balanced", False)))
 
 
 def _random_programs(names, ok, args, sampling, rank, world, ext) -> list[Job]:

@@ -1,4 +1,5 @@
-"""Which program each image of a long run draws: uniformly over all programs, or shard by shard.
+"""Which program each image of a long run draws: uniformly over all programs, shard by shard,
+or balanced.
 
 Uniform draws over 21k (or 100k) programs touch every program every few batches, so every
 batch needs pipelines made afresh and the working set is the whole corpus. Shard draws keep it
@@ -12,6 +13,12 @@ uniform draws (shards differ in size by one program at most, so rates by less th
 locality: within a shard's stretch of the run only its programs appear, so a batch mixes fewer
 programs than the corpus holds (choose ``shard_images`` large against the cost of making a
 shard's pipelines, small against the length of the run).
+
+Balanced draws (``balanced=True``, one program an image) hold a fixed image budget evenly:
+images ``n*P .. (n+1)*P - 1`` take the ``P`` programs in the order of pass ``n``'s shuffle, so
+``T`` images give every program ``T // P`` or one more. This is what a study at a fixed image
+budget wants: with 1000 programs and 2688 images, uniform draws leave about 1000 * e^-2.7 = 67
+programs without any image, and the split per program is Poisson-like instead of 2 or 3.
 
 Every draw is a pure function of (seed, image index), so splits, ranks and resumes agree.
 Pure numpy: train's live sources use it too (it imports no Vulkan).
@@ -28,18 +35,22 @@ _PASS_KEY = 0x5A4D  # separates the shuffle of a pass from the per-image draws
 
 @dataclass(frozen=True)
 class ProgramDraws:
-    """``programs`` programs; ``shard_size`` 0 draws uniformly over all of them."""
+    """``programs`` programs; ``shard_size`` 0 draws uniformly over all of them, unless
+    ``balanced`` (each program once a pass of ``programs`` images; no shards)."""
 
     programs: int
     seed: int = 0
     shard_size: int = 0
     shard_images: int = 0
+    balanced: bool = False
 
     def __post_init__(self):
         if self.programs < 1:
             raise ValueError("ProgramDraws: no program to draw from")
         if self.shard_size < 0 or (self.shard_size and self.shard_images < 1):
             raise ValueError("ProgramDraws: shard_size >= 0, and shard_images >= 1 with shards")
+        if self.balanced and self.sharded:
+            raise ValueError("ProgramDraws: balanced draws take no shards")
 
     @property
     def sharded(self) -> bool:
@@ -58,6 +69,11 @@ class ProgramDraws:
 
     def draw(self, image: int, k: int = 1) -> np.ndarray:
         """``k`` distinct programs for image ``image`` (``(k,) int64``)."""
+        if self.balanced:
+            if k != 1:
+                raise ValueError("ProgramDraws: balanced draws are of one program an image")
+            order = _pass_order(self.programs, self.seed, image // self.programs)
+            return order[image % self.programs: image % self.programs + 1].astype(np.int64)
         pool = self.pool(image)
         if k > len(pool):
             raise ValueError(f"{k} distinct programs per image from a pool of {len(pool)}: "

@@ -35,6 +35,9 @@ def build_parser(description: str | None = None) -> argparse.ArgumentParser:
              "the programs in use (and their pipelines) stay bounded; 0: uniform over all")
     add("--shard-images", type=int, default=0, metavar="M",
         help="images drawn from one shard before the next (default 32 x --shard-programs)")
+    add("--balanced", action="store_true",
+        help="with --total (one program an image): every program gets total / programs images "
+             "or one more, in a seeded order, instead of independent random draws")
     add("--time-sampling", choices=["continuous", "random"], default="continuous",
         help="continuous: t ~ U[n/fps, (n+1)/fps]; random: t ~ U[0.1, 10] (default continuous)")
     add("--fps", type=float, default=4.0, help="frames per second of continuous sampling and "
@@ -117,6 +120,9 @@ def _invalid(args) -> str | None:
          "--shard-programs and --shard-images must not be negative"),
         (args.shard_programs == 0 or args.total or args.mixup or args.cutmix,
          "--shard-programs applies to --total (or mixing) runs"),
+        (not args.balanced or (args.total and not (args.mixup or args.cutmix
+                                                   or args.shard_programs)),
+         "--balanced applies to --total runs of one program an image, without shards"),
         (args.timeout > 0 and args.image_timeout > 0, "--timeout and --image-timeout must be "
                                                       "positive"),
         (args.max_frames >= 1, "--max-frames must be at least 1"),
@@ -153,6 +159,8 @@ def render_params(args) -> dict:
               "drop_static": args.drop_static}
     if args.noise_channels:  # only when set: folders written before the option still resume
         params["noise_channels"] = True
+    if args.balanced:
+        params["balanced"] = True
     return params
 
 

@@ -266,8 +266,8 @@ def test_dataset_plans_and_render_command_lines():
     files = [f"p{i}.glsl" for i in range(8)]
     raw = dataset_plan(cfg, Cell("simclr", 4, 1, "disk", 0, None), files)
     mixed = dataset_plan(cfg, Cell("moco", 4, 6, "disk", 0, None), files)
-    assert raw.samples_per_program == 24 and raw.key != mixed.key
-    assert render_argv(raw, "m.txt", "out")[-2:] == ["--samples", "24"]
+    assert raw.key != mixed.key
+    assert render_argv(raw, "m.txt", "out")[-3:] == ["--total", "96", "--balanced"]
     assert render_argv(mixed, "m.txt", "out")[-4:] == ["--mixup", "6", "--total", "96"]
     other_seed = dataset_plan(cfg, Cell("simclr", 4, 1, "disk", 1, None), files)
     assert other_seed.key != raw.key

@@ -54,3 +54,18 @@ def test_uneven_shards_differ_by_one_program_at_most_and_bad_settings_are_errors
         ProgramDraws(10, shard_size=2, shard_images=5).draw(0, k=3)
     with pytest.raises(ValueError):
         ProgramDraws(0)
+
+
+def test_balanced_draws_split_a_budget_evenly_and_change_order_every_pass():
+    draws = ProgramDraws(7, seed=4, balanced=True)
+    picks = np.concatenate([draws.draw(g) for g in range(23)])  # 3 passes and 2 images
+    counts = np.bincount(picks, minlength=7)
+    assert counts.sum() == 23 and set(counts.tolist()) == {3, 4} and (counts == 4).sum() == 2
+    passes = [tuple(picks[i:i + 7]) for i in (0, 7, 14)]
+    assert all(sorted(p) == list(range(7)) for p in passes) and len(set(passes)) > 1
+    assert np.array_equal(picks, [int(ProgramDraws(7, seed=4, balanced=True).draw(g)[0])
+                                  for g in range(23)])  # a function of the index alone
+    with pytest.raises(ValueError, match="one program an image"):
+        draws.draw(0, k=2)
+    with pytest.raises(ValueError, match="no shards"):
+        ProgramDraws(10, shard_size=2, shard_images=5, balanced=True)

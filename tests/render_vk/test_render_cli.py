@@ -239,6 +239,7 @@ def test_an_interrupted_run_writes_its_report_and_resumes(tmp_path, sig):
     (["--total", "0"], "--total"), (["--timeout", "0"], "--timeout"),
     (["--total", "10", "--samples", "2"], "not both"), (["--mixup", "1"], "--mixup"),
     (["--times", "1,x"], "--times"), (["--quality", "0"], "--quality"),
+    (["--balanced"], "--balanced"), (["--total", "4", "--mixup", "2", "--balanced"], "--balanced"),
 ])
 def test_bad_values_are_refused_before_any_work(tmp_path, capsys, bad, message):
     src = _programs(tmp_path, n=1, bad=False)
@@ -336,6 +337,17 @@ def test_total_runs_draw_only_kept_programs_and_resume_to_the_same_manifest(tmp_
     assert main(args + ["--out", str(out)]) == 0
     assert _files(out) == _files(ref)
     assert (out / "manifest.jsonl").read_bytes() == (ref / "manifest.jsonl").read_bytes()
+
+
+def test_balanced_total_runs_split_the_budget_evenly_among_the_kept_programs(tmp_path):
+    src = _with_dull_programs(tmp_path, n=3)
+    out = tmp_path / "out"
+    assert main([str(src), "--out", str(out), "--resolution", "16", "--total", "25",
+                 "--balanced", "--quiet"]) == 0
+    counts = {d.name: len(list(d.glob("*.png"))) for d in out.iterdir()
+              if d.is_dir() and not d.name.startswith(".")}
+    assert sorted(counts.values()) == [8, 8, 9] and not set(counts) & {"flat", "still"}
+    assert len(_manifest(out)) == 25
 
 
 def test_the_manifest_gives_each_mixed_image_its_programs_times_and_weights(tmp_path):
