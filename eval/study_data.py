@@ -129,11 +129,13 @@ def _rendered(out: Path, plan: DatasetPlan) -> dict[str, int]:
 def train_data_overrides(plan: DatasetPlan, data: str, *, images_root: str = "",
                          live: Sequence[str] = ()) -> list[str]:
     """The ``data.*`` overrides of a cell's training config: the rendered folder (disk), or
-    live rendering of the same programs with a fixed draw of the same image budget."""
+    live rendering of the same programs with a fixed draw of the same image budget (split
+    evenly among the programs for raw images, as on disk)."""
     res = [f"data.resolution={plan.resolution}"]
     if data == "disk":
         return res + ["data.source=folder", f"data.path={json.dumps(images_root)}"]
+    balanced = ["data.live.balanced=true"] if plan.mixup_k == 1 else []  # as on disk
     return res + ["data.source=live", f"data.live.programs={json.dumps(list(live))}",
                   "data.live.fixed_dataset=true", f"data.live.mixup_k={plan.mixup_k}",
-                  f"data.live.time_sampling={plan.time_sampling}",
+                  *balanced, f"data.live.time_sampling={plan.time_sampling}",
                   f"data.images_per_epoch={plan.images}"]

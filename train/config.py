@@ -67,6 +67,8 @@ class LiveConfig:
     theta_anchor: str = "prior"  # "program_theta": anchor theta drawn from the "prior" or "baked"
     mixup_k: int = 1  # images of different programs mixed per image; 1 = off
     fixed_dataset: bool = False  # same (program, time) set every epoch instead of fresh draws
+    balanced: bool = False  # with fixed_dataset and mixup_k 1: every program gets
+    #                         images_per_epoch / programs images or one more (a fixed budget)
     output: str = "auto"  # where images are rendered: "auto" (the training device), "cpu", "cuda"
     consistency_every: int = 0  # re-render a fixed sample every N batches and compare; 0 = off
     shard_programs: int = 0  # draw from shards of this many programs (bounded working set,
@@ -81,6 +83,8 @@ class LiveConfig:
         yield "shard_images", self.shard_images >= 0
         yield "shard_programs", not (self.shard_programs and self.fixed_dataset), \
             "works with fresh draws, not with fixed_dataset=true"
+        yield "balanced", not self.balanced or (self.fixed_dataset and self.mixup_k == 1), \
+            "splits a fixed dataset of one program an image: needs fixed_dataset=true, mixup_k=1"
         yield "output", self.output in ("auto", "cpu", "cuda")
         yield "consistency_every", self.consistency_every >= 0
         yield "fps", self.fps > 0

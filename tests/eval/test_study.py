@@ -272,6 +272,12 @@ def test_dataset_plans_and_render_command_lines():
     other_seed = dataset_plan(cfg, Cell("simclr", 4, 1, "disk", 1, None), files)
     assert other_seed.key != raw.key
     assert dataset_plan(cfg, Cell("ce", 4, 1, "disk", 0, 9), files) == raw  # shared by methods
+    for cell, plan, balanced in ((Cell("supcon", 4, 1, "live", 0, None), raw, True),
+                                 (Cell("moco", 4, 6, "live", 0, None), mixed, False)):
+        tcfg = study_cell.train_config(cfg, cell, study_data.train_data_overrides(
+            plan, "live", live=["m.list"]))
+        assert tcfg.data.live.fixed_dataset and tcfg.data.live.balanced is balanced
+        assert tcfg.data.images_per_epoch == 96  # the budget, split evenly as on disk
 
 
 def test_trained_and_baseline_eval_configs_differ_only_in_weights_and_folder(tmp_path):
@@ -316,11 +322,13 @@ def test_command_line_prints_the_config_and_reports_config_errors_in_one_line(tm
     assert not out.exists()
 
 
-@pytest.mark.parametrize("name, runnable, skipped", [("study_smoke", 3, 0), ("study_cpu", 10, 6)])
+@pytest.mark.parametrize("name, runnable, skipped", [("study_smoke", 3, 0), ("study_cpu", 10, 6),
+                                                     ("study_synth_cpu", 12, 0)])
 def test_cpu_recipes_build_every_cells_configs_without_training(name, runnable, skipped,
                                                                  tmp_path, monkeypatch):
     """Every cell of the CPU recipes gets a valid training config and valid evaluation configs,
-    and draws its programs from the built-in pack; nothing is rendered or trained."""
+    and draws its programs from the built-in pack or generated ones; nothing is rendered or
+    trained."""
     monkeypatch.chdir(REPO)  # the recipes name their training recipes from the repository
     cfg = load_study_config(REPO / "configs" / f"{name}.yaml")
     items = list(cells(cfg))

@@ -123,7 +123,11 @@ class LiveProgramSource(RenderedSource):
         given), frame times and Dirichlet(1) weights each."""
         k = self.live.mixup_k
         num_programs = self.renderer.num_programs if pool is None else len(pool)
-        if k == 1:
+        if k == 1 and self.live.balanced:  # passes over the programs, each in a fresh order
+            passes = [torch.randperm(num_programs, generator=gen)
+                      for _ in range(-(-count // num_programs))]
+            programs = torch.cat(passes)[:count].view(count, 1)
+        elif k == 1:
             programs = torch.randint(num_programs, (count, 1), generator=gen)
         else:
             programs = distinct_programs(count, k, num_programs, gen)

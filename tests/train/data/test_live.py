@@ -75,6 +75,18 @@ def test_fixed_dataset_reuses_the_same_draws_in_a_new_order():
     assert not torch.equal(fresh.batch(0, 0).views[0], fresh.batch(1, 0).views[0])
 
 
+def test_a_balanced_fixed_dataset_splits_the_image_budget_evenly():
+    source = _live(FakeRenderer(num_programs=6), images=64, fixed_dataset=True, balanced=True)
+    counts = torch.bincount(source.table.programs[:, 0], minlength=6)
+    assert counts.sum() == 64 and set(counts.tolist()) == {10, 11}  # 64 = 6 x 10 + 4
+    uneven = _live(FakeRenderer(num_programs=6), images=64, fixed_dataset=True)
+    assert set(torch.bincount(uneven.table.programs[:, 0], minlength=6).tolist()) != {10, 11}
+    for bad in (["data.live.balanced=true"],
+                ["data.live.balanced=true", "data.live.fixed_dataset=true", "data.live.mixup_k=6"]):
+        with pytest.raises(ConfigError, match="balanced"):
+            load_config(None, bad)
+
+
 def test_fixed_dataset_shards_are_disjoint_across_ranks():
     times = [torch.cat([_live(FakeRenderer(), rank=r, world_size=2, fixed_dataset=True)
                         .fixed_draws(0, s).times_seconds[:, 0] for s in range(4)])
