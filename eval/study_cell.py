@@ -29,10 +29,11 @@ from eval.config import BackboneConfig, DataConfig, FeatureConfig, as_dict
 from eval.runs import KnnRunConfig, LinearRunConfig, RetrievalConfig, run_knn, run_linear
 from eval.results_table import TRAIN_SUFFIX
 from eval.study_cells import Cell, DatasetPlan
-from eval.study_config import IMAGEFOLDER_PREFIX, StudyConfig, data_dir, recipe_path
+from eval.study_config import (IMAGEFOLDER_PREFIX, StudyConfig, StudyEvalConfig, data_dir,
+                               recipe_path)
 from eval.study_data import IMAGES_DIR, live_programs, render_dataset, train_data_overrides
 from glsl_transpile.plumbing.atomic import write_text
-from glsl_transpile.plumbing.config import check_tree
+from glsl_transpile.plumbing.config import ConfigError, check_tree, config_from_dict
 from glsl_transpile.plumbing.progress import Meter, silent
 from train import ce, moco, simclr, supcon
 from train.checkpoint import CHECKPOINT_NAME, EXPORT_NAME
@@ -143,14 +144,26 @@ def data_overrides(cfg: StudyConfig, cell: Cell, plan: DatasetPlan) -> list[str]
     return train_data_overrides(plan, "disk", images_root=str(folder / IMAGES_DIR))
 
 
-def finished_training(tcfg: TrainConfig, folder: Path) -> dict[str, Any] | None:
-    """``train.json``'s content when it records a finished training of this config."""
+def finished_training(cell: Cell, tcfg: TrainConfig, folder: Path) -> dict[str, Any] | None:
+    """``train.json``'s content when it records a finished training of this config (options
+    added since it was written count at their defaults)."""
     path = folder / TRAIN_NAME
     if not path.is_file():
         return None
     info = json.loads(path.read_text(encoding="utf-8"))
-    same = info.get("config") == config_to_dict(tcfg)
+    same = stored_equals(TrainConfig, info.get("config"), tcfg, SPECS[cell.method].defaults)
     return info if same and Path(info.get("weights", "")).is_file() else None
+
+
+def stored_equals(cls: type, stored: Any, current: Any, defaults: Any = None) -> bool:
+    """Whether ``stored`` (a ``config_to_dict`` of ``cls`` written by an earlier run) is the
+    config ``current``, options added since then at their defaults."""
+    if not isinstance(stored, dict):
+        return False
+    try:
+        return config_from_dict(cls, stored, defaults=defaults) == current
+    except ConfigError:  # an option since removed, or a value no longer valid
+        return False
 
 
 def train_cell(cfg: StudyConfig, cell: Cell, plan: DatasetPlan, tcfg: TrainConfig,
@@ -227,10 +240,23 @@ def task_records(cell: Cell, task: EvalTask, tcfg: TrainConfig, info: dict[str, 
 
 
 def fingerprint(cfg: StudyConfig, tcfg: TrainConfig) -> str:
-    """What a cell's results depend on: its training config and the evaluation settings."""
+    """What a cell's results depend on: its training config and the evaluation settings (a
+    digest, kept in ``cell.json`` beside the two configs themselves)."""
     blob = json.dumps({"train": config_to_dict(tcfg), "eval": as_dict(cfg.eval)},
                       sort_keys=True)
     return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def finished_cell(done: dict[str, Any], cell: Cell, cfg: StudyConfig, tcfg: TrainConfig,
+                  key: str) -> bool:
+    """Whether ``cell.json``'s content ``done`` holds this cell's results: the same digest, or
+    the same training and evaluation configs once options added since are at their
+    defaults (a new option of ``train`` or ``eval`` does not void finished cells)."""
+    if done.get("fingerprint") == key:
+        return True
+    return (stored_equals(TrainConfig, done.get("train_config"), tcfg,
+                          SPECS[cell.method].defaults)
+            and stored_equals(StudyEvalConfig, done.get("eval_config"), cfg.eval))
 
 
 def run_cell(cfg: StudyConfig, cell: Cell, plan: DatasetPlan,
@@ -242,12 +268,14 @@ def run_cell(cfg: StudyConfig, cell: Cell, plan: DatasetPlan,
     path = cell_dir(cfg, cell) / CELL_NAME
     if path.is_file():
         done = json.loads(path.read_text(encoding="utf-8"))
-        if done.get("fingerprint") == key:
+        if finished_cell(done, cell, cfg, tcfg, key):
             log.info("cell %s: finished before, skipped", cell.cell_id)
             return done["records"]
-    info = (finished_training(tcfg, cell_dir(cfg, cell))
+    info = (finished_training(cell, tcfg, cell_dir(cfg, cell))
             or train_cell(cfg, cell, plan, tcfg, meter))
     records = evaluate_cell(cfg, cell, tcfg, info, meter)
     write_text(path, json.dumps({"cell": dataclasses.asdict(cell), "plan": plan.key,
-                                 "fingerprint": key, "records": records}, indent=2) + "\n")
+                                 "fingerprint": key, "train_config": config_to_dict(tcfg),
+                                 "eval_config": as_dict(cfg.eval), "records": records},
+                                indent=2) + "\n")
     return records

@@ -62,6 +62,17 @@ def load_config(cls: type[T], path: str | Path | None = None, overrides: Sequenc
     for item in overrides:
         key, value = parse_override(item)
         _set_path(raw, key, value)
+    return config_from_dict(cls, raw, defaults=defaults)
+
+
+def config_from_dict(cls: type[T], raw: Mapping[str, Any], *, defaults: T | None = None) -> T:
+    """The tree ``cls`` from a nested mapping, e.g. a stored ``config_to_dict``: keys it lacks
+    (options added since it was written) take their values from ``defaults`` (else ``cls()``),
+    so a record of a run compares equal to the same run's config today.
+
+    Raises:
+        ConfigError: an unknown key (an option since removed), a wrong type or a failed check.
+    """
     cfg = build_dataclass(cls, raw, "", defaults if defaults is not None else cls())
     check_tree(cfg)
     return cfg

@@ -4,6 +4,7 @@ cell and started again; then the command line and the pure parts (grid, program 
 protocol, table) on their own."""
 from __future__ import annotations
 
+import copy
 import dataclasses
 import itertools
 import json
@@ -120,6 +121,33 @@ def test_restart_skips_the_finished_cell_and_finishes_the_interrupted_one(study)
     second = cells_dir / "simclr-p2-raw-disk-s0"
     assert json.loads((second / "train.json").read_text())["resumed"] is True
     assert (second / "train" / "command.txt").read_text().count("\n") == 2  # stopped, resumed
+
+
+def test_options_added_since_a_cell_finished_do_not_void_it(study, tmp_path):
+    """A cell.json or train.json written before an option existed still counts as finished
+    (the option at its default); a changed value or an option since removed does not."""
+    cfg, cell = study.cfg, Cell("simclr", 1, 1, "disk", 0, None)
+    plan = dataset_plan(cfg, cell, study_data.available_programs(cfg.pretrain.programs))
+    tcfg = study_cell.train_config(cfg, cell, study_cell.data_overrides(cfg, cell, plan))
+    folder, key = study_cell.cell_dir(cfg, cell), study_cell.fingerprint(cfg, tcfg)
+    done = json.loads((folder / "cell.json").read_text())
+    assert study_cell.finished_cell(done, cell, cfg, tcfg, key)
+    older = copy.deepcopy(done)
+    older["fingerprint"] = "the digest an older version computed"
+    del older["train_config"]["data"]["live"]["balanced"], older["eval_config"]["batch_size"]
+    assert study_cell.finished_cell(older, cell, cfg, tcfg, key)
+    for change in (lambda c: c["optim"].update(base_lr=c["optim"]["base_lr"] * 2),
+                   lambda c: c["optim"].update(removed_option=1)):
+        changed = copy.deepcopy(older)
+        change(changed["train_config"])
+        assert not study_cell.finished_cell(changed, cell, cfg, tcfg, key)
+    info = json.loads((folder / "train.json").read_text())
+    del info["config"]["data"]["live"]["balanced"]
+    (tmp_path / "train.json").write_text(json.dumps(info))
+    assert study_cell.finished_training(cell, tcfg, tmp_path)["weights"] == info["weights"]
+    info["config"]["run"]["epochs"] = 5
+    (tmp_path / "train.json").write_text(json.dumps(info))
+    assert study_cell.finished_training(cell, tcfg, tmp_path) is None
 
 
 def test_failed_cells_are_reported_and_impossible_ones_skipped(study):
