@@ -98,8 +98,8 @@ def study(tmp_path_factory):
 def test_tiny_study_writes_every_field_for_every_cell_dataset_and_probe(study):
     records = study.payload["records"]
     assert {r["cell_id"] for r in records} == {"simclr-p1-raw-disk-s0", "simclr-p2-raw-disk-s0"}
-    assert sorted(r["probe"] for r in records) == ["knn_k5", "knn_k5", "linear_sgd",
-                                                   "linear_sgd"]
+    assert sorted(r["probe"] for r in records) == ["knn_k5", "knn_k5", "linear_lbfgs",
+                                                   "linear_lbfgs"]
     for r in records:
         assert RECORD_FIELDS <= set(r), RECORD_FIELDS - set(r)
         assert r["eval_dataset"] == "digits" and r["mixup_k"] == 1 and r["seed"] == 0
