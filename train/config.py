@@ -227,8 +227,20 @@ def load_config(path: str | Path | None, overrides: Sequence[str] = (), *,
     return plumbing.load_config(TrainConfig, path, overrides, defaults=defaults)
 
 
-def resume_mismatches(saved: Mapping[str, Any], current: Mapping[str, Any]) -> list[str]:
-    """Key paths whose values differ between two config dicts, except RESUME_FREE_KEYS."""
+def resume_mismatches(saved: Mapping[str, Any], current: Mapping[str, Any], *,
+                      defaults: TrainConfig | None = None) -> list[str]:
+    """Key paths whose values differ between two config dicts, except RESUME_FREE_KEYS.
+
+    With ``defaults`` (the entry point's), ``saved`` is read back first as a config of today:
+    an option added since the checkpoint was written counts at its default (the behaviour the
+    run had), and one since removed is a difference.
+    """
+    if defaults is not None:
+        try:
+            saved = config_to_dict(plumbing.config_from_dict(TrainConfig, saved,
+                                                             defaults=defaults))
+        except ConfigError as err:
+            return [f"the checkpoint's config does not load today: {err}"]
     return plumbing.changed_keys(saved, current, ignore=RESUME_FREE_KEYS)
 
 

@@ -329,7 +329,8 @@ class Trainer:
         if state.get("method") != self.spec.name:
             raise CheckpointError(path, f"written by method {state.get('method')!r}, "
                                         f"not {self.spec.name!r}")
-        diffs = resume_mismatches(state["config"], config_to_dict(self.cfg))
+        diffs = resume_mismatches(state["config"], config_to_dict(self.cfg),
+                                  defaults=self.spec.defaults)
         if diffs:
             raise CheckpointError(path, "config differs from the checkpoint's: "
                                   + "; ".join(diffs[:3]))

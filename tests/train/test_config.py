@@ -102,6 +102,20 @@ def test_resume_mismatches_ignore_driving_keys_only():
     assert resume_mismatches(a, b) == ["optim.base_lr: 0.03 -> 0.1"]
 
 
+def test_a_checkpoint_from_before_an_option_resumes_at_its_default_only():
+    current = config_to_dict(load_config(None))
+    older = config_to_dict(load_config(None))
+    del older["data"]["live"]["balanced"]  # written before the option existed
+    assert resume_mismatches(older, current) == ["data.live.balanced: None -> False"]
+    assert resume_mismatches(older, current, defaults=TrainConfig()) == []
+    changed = config_to_dict(load_config(None, ["data.live.fixed_dataset=true",
+                                                "data.live.balanced=true"]))
+    assert resume_mismatches(older, changed, defaults=TrainConfig()) == [
+        "data.live.balanced: False -> True", "data.live.fixed_dataset: False -> True"]
+    older["optim"]["removed_option"] = 1
+    assert "does not load today" in resume_mismatches(older, current, defaults=TrainConfig())[0]
+
+
 # configs/study_*.yaml are recipes of python -m eval.study, tested in tests/eval/test_study.py.
 TRAIN_CONFIGS = sorted(p for p in CONFIGS.glob("*.yaml") if not p.name.startswith("study_"))
 
