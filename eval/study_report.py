@@ -42,8 +42,8 @@ class Stat:
         std = statistics.stdev(values) if len(values) > 1 else 0.0
         return cls(statistics.fmean(values), std, len(values))
 
-    def text(self, decimals: int = DECIMALS) -> str:
-        mean = f"{self.mean:.{decimals}f}"
+    def text(self, decimals: int = DECIMALS, *, signed: bool = False) -> str:
+        mean = f"{self.mean:{'+' if signed else ''}.{decimals}f}"
         return mean if self.n == 1 else f"{mean} ± {self.std:.{decimals}f}"
 
 
@@ -164,14 +164,11 @@ def markdown_table(records: Sequence[dict[str, Any]]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _signed(stat: Stat) -> str:
-    mean = f"{stat.mean:+.{DECIMALS}f}"
-    return mean if stat.n == 1 else f"{mean} ± {stat.std:.{DECIMALS}f}"
-
-
 def gain_table(records: Sequence[dict[str, Any]]) -> str:
     """Trained minus random-init top-1 (points) per grid point and probe, paired by seed."""
-    return "\n".join(_table_lines(records, summarise(records, gain_top1), _signed)) + "\n"
+    lines = _table_lines(records, summarise(records, gain_top1),
+                         lambda stat: stat.text(signed=True))
+    return "\n".join(lines) + "\n"
 
 
 CHART_WIDTH = 40

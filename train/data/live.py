@@ -66,7 +66,8 @@ class LiveProgramSource(RenderedSource):
             raise ConfigError(f"data.images_per_epoch={images_per_epoch} is less than one global "
                               f"batch ({batch_size * world_size})")
         self.draws = ProgramDraws(renderer.num_programs, seed, live.shard_programs,
-                                  live.shard_images or 32 * live.shard_programs)
+                                  live.shard_images or 32 * live.shard_programs,
+                                  balanced=live.balanced)
         if self.draws.sharded and live.mixup_k > len(self.draws.pool(0)):
             raise ConfigError(f"data.live.shard_programs={live.shard_programs} is less than "
                               f"data.live.mixup_k={live.mixup_k}")
@@ -123,10 +124,9 @@ class LiveProgramSource(RenderedSource):
         given), frame times and Dirichlet(1) weights each."""
         k = self.live.mixup_k
         num_programs = self.renderer.num_programs if pool is None else len(pool)
-        if k == 1 and self.live.balanced:  # passes over the programs, each in a fresh order
-            passes = [torch.randperm(num_programs, generator=gen)
-                      for _ in range(-(-count // num_programs))]
-            programs = torch.cat(passes)[:count].view(count, 1)
+        if k == 1 and self.draws.balanced:  # the render CLI's --balanced draws (k = 1)
+            programs = torch.tensor([int(self.draws.draw(g)[0]) for g in range(count)],
+                                    dtype=torch.int64).view(count, 1)
         elif k == 1:
             programs = torch.randint(num_programs, (count, 1), generator=gen)
         else:
